@@ -1,0 +1,84 @@
+# clampdown: a hardening shim for OCI runtimes. Plain make; see README.md.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+DESTDIR ?=
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+LIBS_PC := jansson libseccomp libcap libmnl
+
+CFLAGS ?= -O2 -g
+# Messages are bounded buffers by design: truncation is intended, not a bug.
+override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Iinclude \
+	-Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-format-truncation \
+	-fstack-protector-strong -fPIE -D_FORTIFY_SOURCE=3 \
+	$(shell $(PKG_CONFIG) --cflags $(LIBS_PC) 2>/dev/null)
+override LDFLAGS += -pie -Wl,-z,relro,-z,now,-z,noexecstack
+LDLIBS += $(shell $(PKG_CONFIG) --libs $(LIBS_PC) 2>/dev/null) -lm
+
+B := build
+SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+OBJS := $(SRCS:src/%.c=$(B)/%.o)
+UNIT_SRCS := $(wildcard tests/unit/check_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all deps check check-unit check-e2e demo install clean format check-format
+
+all: clampdown
+
+$(B)/%.o: src/%.c $(wildcard include/*.h) | $(B)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B):
+	mkdir -p $(B)/tests
+
+$(B)/libclampdown.a: $(OBJS)
+	$(AR) rcs $@ $^
+
+clampdown: $(B)/main.o $(B)/libclampdown.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libclampdown.a | $(B)
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libclampdown.a \
+		$(shell $(PKG_CONFIG) --libs check 2>/dev/null) $(LDLIBS)
+
+# Installs missing Debian packages when run as root (see scripts/deps.sh).
+deps:
+	@scripts/deps.sh
+
+check: deps
+	$(MAKE) all
+	$(MAKE) check-unit
+	$(MAKE) check-e2e
+
+check-unit: $(UNIT_BINS)
+	@scripts/run-unit.sh $(UNIT_BINS)
+
+check-e2e: clampdown
+	@tests/e2e/run.sh
+
+demo: deps
+	$(MAKE) all
+	@scripts/demo.sh
+
+install: clampdown
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/clampdown/profiles \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 clampdown $(DESTDIR)$(BINDIR)/clampdown
+	install -m 0644 profiles/*.json $(DESTDIR)$(SYSCONFDIR)/clampdown/profiles/
+	test -e $(DESTDIR)$(SYSCONFDIR)/clampdown/config.json || \
+		install -m 0644 profiles/config.json.example $(DESTDIR)$(SYSCONFDIR)/clampdown/config.json
+	install -m 0644 man/clampdown.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 man/clampdown-profile.5 $(DESTDIR)$(MANDIR)/man5/
+
+format:
+	clang-format -i src/*.c include/*.h tests/unit/*.c tests/unit/*.h
+
+check-format:
+	@clang-format --dry-run --Werror src/*.c include/*.h tests/unit/*.c tests/unit/*.h
+
+clean:
+	rm -rf $(B) clampdown

@@ -1,0 +1,26 @@
+/* Reading whole files safely, relative to a directory fd. */
+#ifndef CLAMPDOWN_FSUTIL_H
+#define CLAMPDOWN_FSUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+
+#include "error.h"
+
+/* The largest config.json, profile or process file clampdown reads. */
+#define FS_MAX_FILE (32u << 20)
+
+/*
+ * Read the regular file dirfd/name (AT_FDCWD for a path) into a NUL-ended
+ * buffer. With nofollow a symlink is refused. A file that is not regular,
+ * larger than max, or changes size while read is refused.
+ */
+int fs_read_at(int dirfd, const char *name, bool nofollow, size_t max, char **ret, size_t *ret_len,
+	       struct stat *ret_st, struct cd_error *err) __attribute__((nonnull(2, 5, 6, 8), warn_unused_result));
+
+/* Read all of fd (a pipe, stdin) up to max bytes. */
+int fs_read_fd(int fd, const char *what, size_t max, char **ret, size_t *ret_len, struct cd_error *err)
+	__attribute__((nonnull, warn_unused_result));
+
+#endif

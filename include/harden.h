@@ -1,0 +1,13 @@
+/* The pipeline: config.json (or an exec process) → profile rules → decision. */
+#ifndef CLAMPDOWN_HARDEN_H
+#define CLAMPDOWN_HARDEN_H
+
+#include "error.h"
+#include "node_config.h"
+#include "runc_args.h"
+
+/* Harden what a create/run/restore/exec/update invocation starts; < 0: refuse. */
+int harden(const struct runc_args *a, const struct node_config *cfg, struct cd_error *err)
+	__attribute__((nonnull, warn_unused_result));
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * JSON text in and out of jansson without losing anything runc reads:
+ * integers outside int64 (uint64 rlimits, swappiness, seccomp arguments)
+ * travel through jansson as marker strings and come out as the same digits.
+ */
+#ifndef CLAMPDOWN_JSON_TEXT_H
+#define CLAMPDOWN_JSON_TEXT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+/* Parse text; refuses duplicate keys, NUL escapes and trailing garbage. */
+int json_text_load(const char *buf, size_t len, const char *what, json_t **ret, struct cd_error *err)
+	__attribute__((nonnull, warn_unused_result));
+
+/* Serialise compactly, restoring big integers; *ret is malloc'd. */
+int json_text_dump(const json_t *root, char **ret, size_t *ret_len, struct cd_error *err)
+	__attribute__((nonnull, warn_unused_result));
+
+/* True when v stands for an integer outside int64. */
+bool json_text_is_bigint(const json_t *v);
+
+/* The digits of a big integer (NULL unless json_text_is_bigint). */
+const char *json_text_bigint_digits(const json_t *v);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * Hardening rules. Each rule is one struct rule_def: how its profile entry
+ * is read (load) and what it does to a spec (apply). The table in rules.c
+ * lists them in the order they run; adding a rule is a file and a row.
+ */
+#ifndef CLAMPDOWN_RULES_H
+#define CLAMPDOWN_RULES_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "error.h"
+#include "jget.h"
+
+enum rule_mode { MODE_OFF, MODE_AUDIT, MODE_DENY, MODE_ENFORCE };
+
+#define MODES_ALL ((1u << MODE_OFF) | (1u << MODE_AUDIT) | (1u << MODE_DENY) | (1u << MODE_ENFORCE))
+
+/* What a rule hardens: a whole container, or a process (create and exec). */
+enum rule_scope { SCOPE_CONTAINER = 1, SCOPE_PROCESS = 2 };
+
+struct rule_ctx {
+	json_t *spec;		/* config.json; NULL when hardening an exec process */
+	json_t *process;	/* the process being hardened */
+	const char *process_path;	/* "process" or the process file */
+	const char *source;	/* file name for errors */
+	const char *rule;	/* the running rule */
+	enum rule_mode mode;	/* its mode */
+	json_t *findings;	/* array, for the decision log */
+	bool changed;
+	bool denied;
+	char deny_msg[512];
+	struct cd_error *err;
+};
+
+struct rule_def {
+	const char *name;
+	unsigned scope;
+	unsigned modes;			/* the modes this rule accepts */
+	const char *const *keys;	/* its keys besides "mode" */
+	int (*load)(const json_t *obj, const struct jpath *at, void **ret_conf, struct cd_error *err);
+	int (*apply)(struct rule_ctx *ctx, const void *conf);
+};
+
+extern const struct rule_def rule_user;
+extern const struct rule_def rule_capabilities;
+extern const struct rule_def rule_no_new_privileges;
+extern const struct rule_def rule_readonly_rootfs;
+extern const struct rule_def rule_resources;
+
+/* The rules, in the order they run (user before capabilities: caps need the final uid). */
+extern const struct rule_def *const rules_table[];
+
+const char *rules_mode_name(enum rule_mode m);
+int rules_mode_parse(const char *s, enum rule_mode *ret) __attribute__((nonnull));
+
+/*
+ * Record that field breaks the running rule (before/after are stolen, may
+ * be NULL). Returns true when the caller should rewrite (enforce mode).
+ */
+bool rule_finding(struct rule_ctx *ctx, const char *field, json_t *before, json_t *after, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Error about a spec field the rule cannot read (the container is refused). */
+int rule_bad_field(struct rule_ctx *ctx, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The object at parent[key], created when absent or null; NULL (and an error) when not an object. */
+json_t *rule_ensure_object(struct rule_ctx *ctx, json_t *parent, const char *key, const char *field);
+
+#endif

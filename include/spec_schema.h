@@ -1,0 +1,24 @@
+/*
+ * The OCI runtime spec's field names, as runc's Go decoder sees them. Go
+ * matches a JSON key to a struct field case-insensitively with Unicode
+ * folding ("User", "uſer" set "user"); clampdown reads keys exactly, so a
+ * key that folds onto a field without being spelled exactly is refused.
+ */
+#ifndef CLAMPDOWN_SPEC_SCHEMA_H
+#define CLAMPDOWN_SPEC_SCHEMA_H
+
+#include <jansson.h>
+
+#include "error.h"
+
+struct schema_node;
+
+extern const struct schema_node schema_spec;		/* config.json */
+extern const struct schema_node schema_process;		/* exec --process */
+extern const struct schema_node schema_resources;	/* update --resources */
+
+/* Refuse keys that Go would match to a field under another spelling. */
+int spec_schema_check(const json_t *v, const struct schema_node *node, const char *what, struct cd_error *err)
+	__attribute__((nonnull, warn_unused_result));
+
+#endif

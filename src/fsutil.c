@@ -1,0 +1,102 @@
+#include "fsutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+static int read_all(int fd, char *buf, size_t cap, size_t *ret_len)
+{
+	size_t n = 0;
+
+	while (n < cap) {
+		ssize_t k = read(fd, buf + n, cap - n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -errno;
+		if (k == 0)
+			break;
+		n += (size_t)k;
+	}
+	*ret_len = n;
+	return 0;
+}
+
+int fs_read_at(int dirfd, const char *name, bool nofollow, size_t max, char **ret, size_t *ret_len,
+	       struct stat *ret_st, struct cd_error *err)
+{
+	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (nofollow ? O_NOFOLLOW : 0);
+	cleanup_close int fd = -1;
+	cleanup_free char *buf = NULL;
+	size_t n = 0;
+	int r;
+
+	fd = openat(dirfd, name, flags);
+	if (fd < 0 && errno == ELOOP && nofollow)
+		return cd_err(err, ELOOP, "%s: is a symbolic link; clampdown does not follow it", name);
+	if (fd < 0)
+		return cd_err_sys(err, "%s: cannot open", name);
+	if (fstat(fd, ret_st) < 0)
+		return cd_err_sys(err, "%s: cannot stat", name);
+	if (!S_ISREG(ret_st->st_mode))
+		return cd_err(err, EINVAL, "%s: not a regular file", name);
+	if ((size_t)ret_st->st_size > max)
+		return cd_err(err, EFBIG, "%s: %lld bytes, more than the %zu clampdown reads", name,
+			      (long long)ret_st->st_size, max);
+	/* one byte more than the size, to see a file that grows while read */
+	buf = malloc((size_t)ret_st->st_size + 2);
+	if (!buf)
+		return cd_err(err, ENOMEM, "out of memory");
+	r = read_all(fd, buf, (size_t)ret_st->st_size + 1, &n);
+	if (r < 0) {
+		errno = -r;
+		return cd_err_sys(err, "%s: cannot read", name);
+	}
+	if (n != (size_t)ret_st->st_size)
+		return cd_err(err, EAGAIN, "%s: changed size while being read", name);
+	buf[n] = '\0';
+	*ret = steal_pointer(&buf);
+	*ret_len = n;
+	return 0;
+}
+
+int fs_read_fd(int fd, const char *what, size_t max, char **ret, size_t *ret_len, struct cd_error *err)
+{
+	size_t cap = 4096, n = 0;
+	cleanup_free char *buf = malloc(cap + 1);
+
+	if (!buf)
+		return cd_err(err, ENOMEM, "out of memory");
+	for (;;) {
+		ssize_t k;
+
+		if (n == cap) {
+			char *p;
+
+			if (cap >= max)
+				return cd_err(err, EFBIG, "%s: more than the %zu bytes clampdown reads", what, max);
+			cap *= 2;
+			p = realloc(buf, cap + 1);
+			if (!p)
+				return cd_err(err, ENOMEM, "out of memory");
+			buf = p;
+		}
+		k = read(fd, buf + n, cap - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return cd_err_sys(err, "%s: cannot read", what);
+		if (k == 0)
+			break;
+		n += (size_t)k;
+	}
+	buf[n] = '\0';
+	*ret = steal_pointer(&buf);
+	*ret_len = n;
+	return 0;
+}

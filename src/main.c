@@ -1,0 +1,47 @@
+/*
+ * clampdown: called in place of runc. Parses runc's command line, hardens
+ * what create/run/restore/exec/update would start, and execve()s the real
+ * runtime with the same arguments. Prints nothing unless it refuses.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harden.h"
+#include "node_config.h"
+#include "report.h"
+#include "runc_args.h"
+
+extern char **environ;
+
+static int refuse(const struct runc_args *a, const struct cd_error *err)
+{
+	report_refusal(a, err->msg);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct node_config cfg = { 0 };
+	struct runc_args a;
+	struct cd_error err = { 0 };
+	char **rargv;
+
+	if (runc_args_parse(argc, argv, &a, &err) < 0)
+		return refuse(&a, &err);
+	if (node_config_load(node_config_path(a.clampdown_config), &cfg, &err) < 0)
+		return refuse(&a, &err);
+	if (node_config_check_runtime(&cfg, &err) < 0)
+		return refuse(&a, &err);
+	if (runc_args_hardens(&a) && harden(&a, &cfg, &err) < 0)
+		return refuse(&a, &err);
+	rargv = runc_args_runtime_argv(&a, cfg.runtime);
+	if (!rargv) {
+		cd_err(&err, ENOMEM, "out of memory");
+		return refuse(&a, &err);
+	}
+	execve(cfg.runtime, rargv, environ);
+	cd_err_sys(&err, "cannot execute runtime %s", cfg.runtime);
+	return refuse(&a, &err);
+}

@@ -1,0 +1,169 @@
+#include "profile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "fsutil.h"
+#include "json_text.h"
+#include "node_config.h"
+
+static const char *const top_keys[] = { "name", "description", "rules", NULL };
+
+static const struct rule_def *find_rule(const char *name)
+{
+	for (const struct rule_def *const *d = rules_table; *d; d++)
+		if (!strcmp((*d)->name, name))
+			return *d;
+	return NULL;
+}
+
+/* "mode" plus the rule's own keys. */
+static int check_rule_keys(const json_t *obj, const struct rule_def *def, const struct jpath *at,
+			   struct cd_error *err)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach ((json_t *)obj, key, v) {
+		const char *const *k = def->keys;
+
+		if (!strcmp(key, "mode"))
+			continue;
+		while (k && *k && strcmp(*k, key))
+			k++;
+		if (!k || !*k)
+			return jget_err(err, EINVAL, at, key, "unknown key for rule %s", def->name);
+	}
+	return 0;
+}
+
+static int load_rule(const char *name, const json_t *obj, const struct jpath *rules_at, struct rule_inst *ret,
+		     struct cd_error *err)
+{
+	char path[160];
+	struct jpath at = { rules_at->file, path };
+	const char *mode = NULL;
+	int r;
+
+	snprintf(path, sizeof(path), "rules.%s", name);
+	ret->def = find_rule(name);
+	if (!ret->def)
+		return jget_err(err, EINVAL, rules_at, name, "unknown rule");
+	if (!json_is_object(obj))
+		return jget_err(err, EINVAL, rules_at, name, "must be an object");
+	r = check_rule_keys(obj, ret->def, &at, err);
+	if (r >= 0)
+		r = jget_string(obj, "mode", true, &at, &mode, err);
+	if (r < 0)
+		return r;
+	if (rules_mode_parse(mode, &ret->mode) < 0 || !(ret->def->modes & (1u << ret->mode)))
+		return jget_err(err, EINVAL, &at, "mode", "\"%s\" is not a mode this rule has", mode);
+	return ret->def->load ? ret->def->load(obj, &at, &ret->conf, err) : 0;
+}
+
+static int load_rules(struct profile *p, const json_t *rules, const struct jpath *at, struct cd_error *err)
+{
+	const char *key;
+	json_t *v;
+	int r;
+
+	json_object_foreach ((json_t *)rules, key, v) {
+		if (p->nrules == PROFILE_MAX_RULES)
+			return jget_err(err, E2BIG, at, key, "too many rules");
+		r = load_rule(key, v, at, &p->rules[p->nrules], err);
+		p->nrules++;
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int load_top(struct profile *p, const json_t *root, struct cd_error *err)
+{
+	struct jpath top = { p->path, "" }, rules_at = { p->path, "rules" };
+	const char *name = NULL, *desc = NULL;
+	json_t *rules = NULL;
+	int r;
+
+	if (!json_is_object(root))
+		return cd_err(err, EINVAL, "%s: must be a JSON object", p->path);
+	r = jget_known_keys(root, top_keys, &top, err);
+	if (r >= 0)
+		r = jget_string(root, "name", true, &top, &name, err);
+	if (r >= 0 && strcmp(name, p->name))
+		r = jget_err(err, EINVAL, &top, "name", "\"%s\" does not match the file name \"%s.json\"", name,
+			     p->name);
+	if (r >= 0)
+		r = jget_string(root, "description", false, &top, &desc, err);
+	if (r >= 0)
+		r = jget_object(root, "rules", true, &top, &rules, err);
+	if (r >= 0)
+		r = load_rules(p, rules, &rules_at, err);
+	return r;
+}
+
+int profile_load(const char *dir, const char *name, struct profile *ret, struct cd_error *err)
+{
+	cleanup_free char *text = NULL;
+	cleanup_json json_t *root = NULL;
+	cleanup_close int dirfd = -1;
+	char file[160];
+	struct stat st;
+	size_t len = 0;
+	int r;
+
+	*ret = (struct profile){ 0 };
+	if (!node_config_valid_profile_name(name))
+		return cd_err(err, EINVAL, "\"%s\" is not a profile name", name);
+	snprintf(ret->name, sizeof(ret->name), "%s", name);
+	snprintf(file, sizeof(file), "%s.json", name);
+	snprintf(ret->path, sizeof(ret->path), "%s/%s", dir, file);
+	dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return cd_err_sys(err, "profile directory %s", dir);
+	r = fs_read_at(dirfd, file, false, 1u << 20, &text, &len, &st, err);
+	if (r < 0)
+		return cd_err_prefix(err, "profile %s: ", ret->path);
+	r = json_text_load(text, len, ret->path, &root, err);
+	if (r >= 0)
+		r = load_top(ret, root, err);
+	if (r < 0)
+		profile_free(ret);
+	return r;
+}
+
+/* Rules run in table order whatever order the profile lists them in. */
+int profile_apply(const struct profile *p, unsigned scope, struct rule_ctx *ctx)
+{
+	int r;
+
+	for (const struct rule_def *const *d = rules_table; *d; d++) {
+		if (!((*d)->scope & scope))
+			continue;
+		for (size_t i = 0; i < p->nrules; i++) {
+			const struct rule_inst *ri = &p->rules[i];
+
+			if (ri->def != *d || ri->mode == MODE_OFF)
+				continue;
+			ctx->rule = ri->def->name;
+			ctx->mode = ri->mode;
+			r = ri->def->apply(ctx, ri->conf);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+void profile_free(struct profile *p)
+{
+	for (size_t i = 0; i < p->nrules; i++) {
+		free(p->rules[i].conf);
+		p->rules[i].conf = NULL;
+	}
+	p->nrules = 0;
+}

@@ -1,0 +1,107 @@
+/* user: no process runs as uid 0 or with gid 0. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "rules.h"
+
+struct user_conf {
+	int64_t uid, gid;
+};
+
+static const char *const keys[] = { "uid", "gid", NULL };
+
+static int load(const json_t *obj, const struct jpath *at, void **ret_conf, struct cd_error *err)
+{
+	struct user_conf *c = calloc(1, sizeof(*c));
+	int r;
+
+	if (!c)
+		return cd_err(err, ENOMEM, "out of memory");
+	*ret_conf = c;
+	r = jget_int(obj, "uid", true, 1, UINT32_MAX, at, &c->uid, err);
+	c->gid = c->uid;
+	if (r >= 0)
+		r = jget_int(obj, "gid", false, 1, UINT32_MAX, at, &c->gid, err);
+	return r;
+}
+
+/* additionalGids without 0; returns NULL when it holds no 0. */
+static json_t *without_gid0(struct rule_ctx *ctx, json_t *gids, int *r)
+{
+	json_t *out, *v;
+	bool found = false;
+	size_t i;
+
+	json_array_foreach (gids, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > UINT32_MAX) {
+			*r = rule_bad_field(ctx, "process.user.additionalGids", "entry %zu is not a uint32", i);
+			return NULL;
+		}
+		found |= json_integer_value(v) == 0;
+	}
+	if (!found)
+		return NULL;
+	out = json_array();
+	json_array_foreach (gids, i, v)
+		if (json_integer_value(v) != 0)
+			json_array_append(out, v);
+	return out;
+}
+
+static int fix_gids(struct rule_ctx *ctx, json_t *user)
+{
+	json_t *gids = json_object_get(user, "additionalGids"), *clean;
+	int r = 0;
+
+	if (!gids || json_is_null(gids))
+		return 0;
+	if (!json_is_array(gids))
+		return rule_bad_field(ctx, "process.user.additionalGids", "must be an array");
+	clean = without_gid0(ctx, gids, &r);
+	if (!clean)
+		return r;
+	if (rule_finding(ctx, "process.user.additionalGids", json_deep_copy(gids), json_deep_copy(clean),
+			 "supplementary group 0 (root)"))
+		json_object_set(user, "additionalGids", clean);
+	json_decref(clean);
+	return 0;
+}
+
+static int apply(struct rule_ctx *ctx, const void *conf)
+{
+	const struct user_conf *c = conf;
+	struct jpath at = { ctx->source, "process.user" };
+	int64_t uid = 0, gid = 0;
+	json_t *user = rule_ensure_object(ctx, ctx->process, "user", "process.user");
+	int r;
+
+	if (!user)
+		return -ctx->err->code;
+	/* an absent uid or gid is 0 to runc */
+	r = jget_int(user, "uid", false, 0, UINT32_MAX, &at, &uid, ctx->err);
+	if (r >= 0)
+		r = jget_int(user, "gid", false, 0, UINT32_MAX, &at, &gid, ctx->err);
+	if (r < 0)
+		return r;
+	if (uid == 0 && rule_finding(ctx, "process.user.uid", json_integer(0), json_integer(c->uid),
+				     "the process runs as root")) {
+		json_object_set_new(user, "uid", json_integer(c->uid));
+		if (gid != c->gid && rule_finding(ctx, "process.user.gid", json_integer(gid), json_integer(c->gid),
+						  "root's group goes with root"))
+			json_object_set_new(user, "gid", json_integer(gid = c->gid));
+	}
+	if (gid == 0 && rule_finding(ctx, "process.user.gid", json_integer(0), json_integer(c->gid),
+				     "the process runs with group 0 (root)"))
+		json_object_set_new(user, "gid", json_integer(c->gid));
+	return fix_gids(ctx, user);
+}
+
+const struct rule_def rule_user = {
+	.name = "user",
+	.scope = SCOPE_PROCESS,
+	.modes = MODES_ALL,
+	.keys = keys,
+	.load = load,
+	.apply = apply,
+};

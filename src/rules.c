@@ -1,0 +1,92 @@
+#include "rules.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const struct rule_def *const rules_table[] = {
+	&rule_user,
+	&rule_capabilities,
+	&rule_no_new_privileges,
+	&rule_readonly_rootfs,
+	&rule_resources,
+	NULL,
+};
+
+static const char *const mode_names[] = {
+	[MODE_OFF] = "off", [MODE_AUDIT] = "audit", [MODE_DENY] = "deny", [MODE_ENFORCE] = "enforce",
+};
+
+const char *rules_mode_name(enum rule_mode m)
+{
+	return mode_names[m];
+}
+
+int rules_mode_parse(const char *s, enum rule_mode *ret)
+{
+	for (int m = MODE_OFF; m <= MODE_ENFORCE; m++) {
+		if (!strcmp(s, mode_names[m])) {
+			*ret = (enum rule_mode)m;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static const char *action_name(enum rule_mode m)
+{
+	return m == MODE_ENFORCE ? "rewritten" : m == MODE_DENY ? "denied" : "audited";
+}
+
+bool rule_finding(struct rule_ctx *ctx, const char *field, json_t *before, json_t *after, const char *fmt, ...)
+{
+	char reason[384];
+	json_t *f;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	f = json_pack("{s:s, s:s, s:o, s:o, s:s, s:s}", "rule", ctx->rule, "field", field, "before",
+		      before ? before : json_null(), "after", after ? after : json_null(), "reason", reason,
+		      "action", action_name(ctx->mode));
+	if (f)
+		json_array_append_new(ctx->findings, f);
+	if (ctx->mode == MODE_DENY && !ctx->denied) {
+		ctx->denied = true;
+		snprintf(ctx->deny_msg, sizeof(ctx->deny_msg), "rule %s: %s: %s", ctx->rule, field, reason);
+	}
+	if (ctx->mode == MODE_ENFORCE)
+		ctx->changed = true;
+	return ctx->mode == MODE_ENFORCE;
+}
+
+int rule_bad_field(struct rule_ctx *ctx, const char *field, const char *fmt, ...)
+{
+	char reason[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	return cd_err(ctx->err, EINVAL, "%s: %s: %s (rule %s)", ctx->source, field, reason, ctx->rule);
+}
+
+json_t *rule_ensure_object(struct rule_ctx *ctx, json_t *parent, const char *key, const char *field)
+{
+	json_t *v = json_object_get(parent, key);
+
+	if (json_is_object(v))
+		return v;
+	if (v && !json_is_null(v)) {
+		rule_bad_field(ctx, field, "must be an object, not %s", jget_type_name(v));
+		return NULL;
+	}
+	v = json_object();
+	if (!v || json_object_set_new(parent, key, v) < 0) {
+		cd_err(ctx->err, ENOMEM, "out of memory");
+		return NULL;
+	}
+	return v;
+}
