@@ -376,7 +376,7 @@ int runc_args_parse(int argc, char **argv, struct runc_args *ret, struct cd_erro
 bool runc_args_hardens(const struct runc_args *a)
 {
 	/* runc prints help or its version for these and starts nothing */
-	if (a->help || a->version)
+	if (a->help || a->version || a->sub_help)
 		return false;
 	return a->cmd == CMD_CREATE || a->cmd == CMD_RUN || a->cmd == CMD_RESTORE ||
 	       a->cmd == CMD_EXEC || a->cmd == CMD_UPDATE;

@@ -1,0 +1,81 @@
+#include "pathutil.h"
+#include "units.h"
+#include "unit.h"
+
+START_TEST(sizes)
+{
+	int64_t v;
+
+	ck_assert_int_eq(units_parse_size("512", &v), 0);
+	ck_assert_int_eq(v, 512);
+	ck_assert_int_eq(units_parse_size("64m", &v), 0);
+	ck_assert_int_eq(v, 64 << 20);
+	ck_assert_int_eq(units_parse_size("1G", &v), 0);
+	ck_assert_int_eq(v, 1 << 30);
+	ck_assert_int_eq(units_parse_size("2kb", &v), 0);
+	ck_assert_int_eq(v, 2048);
+	ck_assert_int_eq(units_parse_size("8t", &v), 0);
+	ck_assert_int_eq(v, 8LL << 40);
+	ck_assert_int_lt(units_parse_size("", &v), 0);
+	ck_assert_int_lt(units_parse_size("m", &v), 0);
+	ck_assert_int_lt(units_parse_size("-1m", &v), 0);
+	ck_assert_int_lt(units_parse_size("1.5g", &v), 0);
+	ck_assert_int_lt(units_parse_size("1 g", &v), 0);
+	ck_assert_int_lt(units_parse_size("1mm", &v), 0);
+	ck_assert_int_lt(units_parse_size("9999999t", &v), 0);
+	ck_assert_int_lt(units_parse_size("99999999999999999999", &v), 0);
+}
+END_TEST
+
+START_TEST(integers)
+{
+	int64_t v;
+
+	ck_assert_int_eq(units_parse_i64("-5", &v), 0);
+	ck_assert_int_eq(v, -5);
+	ck_assert_int_lt(units_parse_i64(" 5", &v), 0);
+	ck_assert_int_lt(units_parse_i64("+5", &v), 0);
+	ck_assert_int_lt(units_parse_i64("5x", &v), 0);
+	ck_assert_int_lt(units_parse_i64("", &v), 0);
+	ck_assert_int_lt(units_parse_i64("9223372036854775808", &v), 0);
+}
+END_TEST
+
+START_TEST(paths)
+{
+	char out[64];
+
+	static const char *const cases[][2] = {
+		{ "/tmp", "/tmp" }, { "/tmp/", "/tmp" }, { "//tmp//x/", "/tmp/x" }, { "tmp", "/tmp" },
+		{ "/a/../tmp", "/tmp" }, { "/../../tmp", "/tmp" }, { "/./tmp/.", "/tmp" }, { "/", "/" },
+		{ "", "/" }, { "/a/b/../../..", "/" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ck_assert_int_eq(path_clean_abs(cases[i][0], out, sizeof(out)), 0);
+		ck_assert_str_eq(out, cases[i][1]);
+	}
+	ck_assert_int_lt(path_clean_abs("/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", out,
+				       sizeof(out)), 0);
+	ck_assert(path_is_under("/tmp/x", "/tmp"));
+	ck_assert(path_is_under("/tmp", "/tmp"));
+	ck_assert(!path_is_under("/tmpx", "/tmp"));
+	ck_assert(path_is_under("/anything", "/"));
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("util");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, sizes);
+	tcase_add_test(tc, integers);
+	tcase_add_test(tc, paths);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(suite());
+}
