@@ -14,13 +14,13 @@
 struct bundle {
 	int dirfd;
 	char path[4096];
-	struct stat st;		/* of config.json as read */
+	struct stat st; /* of config.json as read */
 	json_t *spec;
 };
 
 /* Open dir (NULL: the current directory) and parse its config.json. */
 int bundle_load(const char *dir, struct bundle *ret, struct cd_error *err)
-	__attribute__((nonnull(2, 3), warn_unused_result));
+    __attribute__((nonnull(2, 3), warn_unused_result));
 
 /* Replace config.json with b->spec; the old file stays whole on failure. */
 int bundle_save(struct bundle *b, struct cd_error *err) __attribute__((nonnull, warn_unused_result));

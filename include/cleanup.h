@@ -32,17 +32,17 @@ static inline void cd_json_decrefp(json_t **j)
 		json_decref(*j);
 }
 
-#define cleanup_free _cleanup_(freep)
+#define cleanup_free  _cleanup_(freep)
 #define cleanup_close _cleanup_(closep)
-#define cleanup_file _cleanup_(fclosep)
-#define cleanup_json _cleanup_(cd_json_decrefp)
+#define cleanup_file  _cleanup_(fclosep)
+#define cleanup_json  _cleanup_(cd_json_decrefp)
 
 /* Hand ownership on: returns the value and leaves the variable empty. */
-#define steal_pointer(pp)                    \
-	({                                   \
+#define steal_pointer(pp)                     \
+	({                                    \
 		__typeof__(*(pp)) _p = *(pp); \
-		*(pp) = NULL;                \
-		_p;                          \
+		*(pp) = NULL;                 \
+		_p;                           \
 	})
 
 #define steal_fd(fdp)             \

@@ -9,20 +9,17 @@
 #include <stddef.h>
 
 struct cd_error {
-	int code;	/* positive errno */
+	int code; /* positive errno */
 	char msg[1024];
 };
 
 /* Fill err with code (errno) and a message; returns -code. */
-int cd_err(struct cd_error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4), nonnull(1, 3)));
+int cd_err(struct cd_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4), nonnull(1, 3)));
 
 /* Like cd_err with errno, appending ": strerror(errno)". */
-int cd_err_sys(struct cd_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3), nonnull(1, 2)));
+int cd_err_sys(struct cd_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3), nonnull(1, 2)));
 
 /* Prefix an existing message with more context ("file: " ...). */
-int cd_err_prefix(struct cd_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3), nonnull(1, 2)));
+int cd_err_prefix(struct cd_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3), nonnull(1, 2)));
 
 #endif

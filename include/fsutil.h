@@ -16,11 +16,11 @@
  * buffer. With nofollow a symlink is refused. A file that is not regular,
  * larger than max, or changes size while read is refused.
  */
-int fs_read_at(int dirfd, const char *name, bool nofollow, size_t max, char **ret, size_t *ret_len,
-	       struct stat *ret_st, struct cd_error *err) __attribute__((nonnull(2, 5, 6, 8), warn_unused_result));
+int fs_read_at(int dirfd, const char *name, bool nofollow, size_t max, char **ret, size_t *ret_len, struct stat *ret_st,
+	       struct cd_error *err) __attribute__((nonnull(2, 5, 6, 8), warn_unused_result));
 
 /* Read all of fd (a pipe, stdin) up to max bytes. */
 int fs_read_fd(int fd, const char *what, size_t max, char **ret, size_t *ret_len, struct cd_error *err)
-	__attribute__((nonnull, warn_unused_result));
+    __attribute__((nonnull, warn_unused_result));
 
 #endif

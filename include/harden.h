@@ -8,6 +8,6 @@
 
 /* Harden what a create/run/restore/exec/update invocation starts; < 0: refuse. */
 int harden(const struct runc_args *a, const struct node_config *cfg, struct cd_error *err)
-	__attribute__((nonnull, warn_unused_result));
+    __attribute__((nonnull, warn_unused_result));
 
 #endif

@@ -14,12 +14,12 @@
 
 struct jpath {
 	const char *file;
-	const char *path;	/* dotted path of the object read from, "" at the top */
+	const char *path; /* dotted path of the object read from, "" at the top */
 };
 
 /* Refuse keys outside allowed (NULL-terminated). */
 int jget_known_keys(const json_t *obj, const char *const *allowed, const struct jpath *at, struct cd_error *err)
-	__attribute__((nonnull, warn_unused_result));
+    __attribute__((nonnull, warn_unused_result));
 
 int jget_object(const json_t *obj, const char *key, bool required, const struct jpath *at, json_t **ret,
 		struct cd_error *err) __attribute__((nonnull, warn_unused_result));
@@ -38,7 +38,7 @@ int jget_number(const json_t *obj, const char *key, bool required, const struct 
 
 /* Error about one field: "<file>: <path>.<key>: <reason>". */
 int jget_err(struct cd_error *err, int code, const struct jpath *at, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 
 /* The type name a user would recognise ("string", "big integer", ...). */
 const char *jget_type_name(const json_t *v);

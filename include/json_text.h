@@ -14,11 +14,11 @@
 
 /* Parse text; refuses duplicate keys, NUL escapes and trailing garbage. */
 int json_text_load(const char *buf, size_t len, const char *what, json_t **ret, struct cd_error *err)
-	__attribute__((nonnull, warn_unused_result));
+    __attribute__((nonnull, warn_unused_result));
 
 /* Serialise compactly, restoring big integers; *ret is malloc'd. */
 int json_text_dump(const json_t *root, char **ret, size_t *ret_len, struct cd_error *err)
-	__attribute__((nonnull, warn_unused_result));
+    __attribute__((nonnull, warn_unused_result));
 
 /* True when v stands for an integer outside int64. */
 bool json_text_is_bigint(const json_t *v);

@@ -12,13 +12,13 @@
 
 struct node_config {
 	char path[4096];
-	json_t *root;			/* owns the strings below */
+	json_t *root; /* owns the strings below */
 	const char *runtime;
 	const char *profile_dir;
 	const char *default_profile;
 	const char *profile_annotation;
-	json_t *selectable;		/* array of names */
-	const char *decision_log;	/* NULL: no decision log */
+	json_t *selectable;	  /* array of names */
+	const char *decision_log; /* NULL: no decision log */
 };
 
 /* The path in force: the flag, then $CLAMPDOWN_CONFIG, then the default. */
@@ -26,11 +26,11 @@ const char *node_config_path(const char *flag_value);
 
 /* Load and validate; every error names the file and the field. */
 int node_config_load(const char *path, struct node_config *ret, struct cd_error *err)
-	__attribute__((nonnull, warn_unused_result));
+    __attribute__((nonnull, warn_unused_result));
 
 /* The runtime must be an executable that is not clampdown itself. */
 int node_config_check_runtime(const struct node_config *c, struct cd_error *err)
-	__attribute__((nonnull, warn_unused_result));
+    __attribute__((nonnull, warn_unused_result));
 
 bool node_config_selectable(const struct node_config *c, const char *profile) __attribute__((nonnull));
 

@@ -24,7 +24,7 @@ struct profile {
 
 /* Load dir/name.json; unknown keys, capability names, sizes and modes are errors. */
 int profile_load(const char *dir, const char *name, struct profile *ret, struct cd_error *err)
-	__attribute__((nonnull, warn_unused_result));
+    __attribute__((nonnull, warn_unused_result));
 
 /* Run every rule of scope on ctx, in table order. */
 int profile_apply(const struct profile *p, unsigned scope, struct rule_ctx *ctx) __attribute__((nonnull));

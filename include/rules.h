@@ -20,13 +20,13 @@ enum rule_mode { MODE_OFF, MODE_AUDIT, MODE_DENY, MODE_ENFORCE };
 enum rule_scope { SCOPE_CONTAINER = 1, SCOPE_PROCESS = 2 };
 
 struct rule_ctx {
-	json_t *spec;		/* config.json; NULL when hardening an exec process */
-	json_t *process;	/* the process being hardened */
-	const char *process_path;	/* "process" or the process file */
-	const char *source;	/* file name for errors */
-	const char *rule;	/* the running rule */
-	enum rule_mode mode;	/* its mode */
-	json_t *findings;	/* array, for the decision log */
+	json_t *spec;		  /* config.json; NULL when hardening an exec process */
+	json_t *process;	  /* the process being hardened */
+	const char *process_path; /* "process" or the process file */
+	const char *source;	  /* file name for errors */
+	const char *rule;	  /* the running rule */
+	enum rule_mode mode;	  /* its mode */
+	json_t *findings;	  /* array, for the decision log */
 	bool changed;
 	bool denied;
 	char deny_msg[512];
@@ -36,8 +36,8 @@ struct rule_ctx {
 struct rule_def {
 	const char *name;
 	unsigned scope;
-	unsigned modes;			/* the modes this rule accepts */
-	const char *const *keys;	/* its keys besides "mode" */
+	unsigned modes;		 /* the modes this rule accepts */
+	const char *const *keys; /* its keys besides "mode" */
 	int (*load)(const json_t *obj, const struct jpath *at, void **ret_conf, struct cd_error *err);
 	int (*apply)(struct rule_ctx *ctx, const void *conf);
 };
@@ -59,11 +59,10 @@ int rules_mode_parse(const char *s, enum rule_mode *ret) __attribute__((nonnull)
  * be NULL). Returns true when the caller should rewrite (enforce mode).
  */
 bool rule_finding(struct rule_ctx *ctx, const char *field, json_t *before, json_t *after, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 
 /* Error about a spec field the rule cannot read (the container is refused). */
-int rule_bad_field(struct rule_ctx *ctx, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int rule_bad_field(struct rule_ctx *ctx, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* The object at parent[key], created when absent or null; NULL (and an error) when not an object. */
 json_t *rule_ensure_object(struct rule_ctx *ctx, json_t *parent, const char *key, const char *field);

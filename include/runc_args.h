@@ -11,17 +11,17 @@
 #include "error.h"
 
 enum cd_command {
-	CMD_NONE,	/* no command: runc prints help */
+	CMD_NONE, /* no command: runc prints help */
 	CMD_CREATE,
 	CMD_RUN,
 	CMD_RESTORE,
 	CMD_EXEC,
 	CMD_UPDATE,
-	CMD_OTHER,	/* everything clampdown passes straight through */
+	CMD_OTHER, /* everything clampdown passes straight through */
 };
 
 #define RUNC_MAX_MULTI 64
-#define RUNC_MAX_DROP 8
+#define RUNC_MAX_DROP  8
 
 struct runc_args {
 	int argc;
@@ -40,7 +40,7 @@ struct runc_args {
 	enum cd_command cmd;
 	const char *cmd_name;
 	/* create/run/restore/exec/update */
-	const char *bundle;	/* NULL: the current directory */
+	const char *bundle; /* NULL: the current directory */
 	const char *id;
 	int id_index;
 	bool sub_help;
@@ -49,7 +49,7 @@ struct runc_args {
 	const char *user;
 	const char *apparmor;
 	const char *process_label;
-	const char *no_new_privs;	/* NULL when not given, else "true"/"false" */
+	const char *no_new_privs; /* NULL when not given, else "true"/"false" */
 	const char *caps[RUNC_MAX_MULTI];
 	int ncaps;
 	const char *gids[RUNC_MAX_MULTI];
@@ -60,13 +60,13 @@ struct runc_args {
 
 /* Parse argv; refuses what runc would refuse and what clampdown cannot tell apart. */
 int runc_args_parse(int argc, char **argv, struct runc_args *ret, struct cd_error *err)
-	__attribute__((nonnull, warn_unused_result));
+    __attribute__((nonnull, warn_unused_result));
 
 /* True for the commands whose bundle or process clampdown hardens. */
 bool runc_args_hardens(const struct runc_args *a) __attribute__((nonnull));
 
 /* The argv for the runtime: argv[0] = runtime, clampdown's own flag removed. */
 char **runc_args_runtime_argv(const struct runc_args *a, const char *runtime)
-	__attribute__((nonnull, warn_unused_result));
+    __attribute__((nonnull, warn_unused_result));
 
 #endif

@@ -13,12 +13,12 @@
 
 struct schema_node;
 
-extern const struct schema_node schema_spec;		/* config.json */
-extern const struct schema_node schema_process;		/* exec --process */
-extern const struct schema_node schema_resources;	/* update --resources */
+extern const struct schema_node schema_spec;	  /* config.json */
+extern const struct schema_node schema_process;	  /* exec --process */
+extern const struct schema_node schema_resources; /* update --resources */
 
 /* Refuse keys that Go would match to a field under another spelling. */
 int spec_schema_check(const json_t *v, const struct schema_node *node, const char *what, struct cd_error *err)
-	__attribute__((nonnull, warn_unused_result));
+    __attribute__((nonnull, warn_unused_result));
 
 #endif

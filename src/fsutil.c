@@ -27,8 +27,8 @@ static int read_all(int fd, char *buf, size_t cap, size_t *ret_len)
 	return 0;
 }
 
-int fs_read_at(int dirfd, const char *name, bool nofollow, size_t max, char **ret, size_t *ret_len,
-	       struct stat *ret_st, struct cd_error *err)
+int fs_read_at(int dirfd, const char *name, bool nofollow, size_t max, char **ret, size_t *ret_len, struct stat *ret_st,
+	       struct cd_error *err)
 {
 	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (nofollow ? O_NOFOLLOW : 0);
 	cleanup_close int fd = -1;

@@ -27,9 +27,8 @@ static int pick_profile(const json_t *spec, const struct node_config *cfg, const
 	if (r < 0 || !want)
 		return r;
 	if (strcmp(want, cfg->default_profile) && !node_config_selectable(cfg, want))
-		return cd_err(err, EPERM,
-			      "%s: annotations.%s: profile \"%s\" is not in selectable_profiles of %s", source,
-			      cfg->profile_annotation, want, cfg->path);
+		return cd_err(err, EPERM, "%s: annotations.%s: profile \"%s\" is not in selectable_profiles of %s",
+			      source, cfg->profile_annotation, want, cfg->path);
 	*ret = want;
 	return 0;
 }
@@ -49,9 +48,9 @@ static void log_decision(const struct runc_args *a, const struct node_config *cf
 	if (!cfg->decision_log)
 		return;
 	report_time(ts, sizeof(ts));
-	entry = json_pack("{s:s, s:s?, s:s, s:s, s:s, s:s, s:O}", "time", ts, "id", a->id, "command", a->cmd_name,
-			  "bundle", ctx->source, "profile", profile, "verdict", verdict_of(ctx), "findings",
-			  ctx->findings);
+	entry =
+	    json_pack("{s:s, s:s?, s:s, s:s, s:s, s:s, s:O}", "time", ts, "id", a->id, "command", a->cmd_name, "bundle",
+		      ctx->source, "profile", profile, "verdict", verdict_of(ctx), "findings", ctx->findings);
 	if (!entry)
 		return;
 	r = report_decision(cfg->decision_log, entry);
@@ -103,9 +102,7 @@ int harden(const struct runc_args *a, const struct node_config *cfg, struct cd_e
 	switch (a->cmd) {
 	case CMD_CREATE:
 	case CMD_RUN:
-	case CMD_RESTORE:
-		return harden_bundle(a, cfg, err);
-	default:
-		return 0;
+	case CMD_RESTORE: return harden_bundle(a, cfg, err);
+	default: return 0;
 	}
 }

@@ -15,8 +15,8 @@ int jget_err(struct cd_error *err, int code, const struct jpath *at, const char 
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
-	return cd_err(err, code, "%s: %s%s%s: %s", at->file, at->path, *at->path && key ? "." : "",
-		      key ? key : "", reason);
+	return cd_err(err, code, "%s: %s%s%s: %s", at->file, at->path, *at->path && key ? "." : "", key ? key : "",
+		      reason);
 }
 
 const char *jget_type_name(const json_t *v)
@@ -41,7 +41,7 @@ int jget_known_keys(const json_t *obj, const char *const *allowed, const struct 
 	const char *key;
 	json_t *v;
 
-	json_object_foreach ((json_t *)obj, key, v) {
+	json_object_foreach((json_t *)obj, key, v) {
 		const char *const *a = allowed;
 
 		while (*a && strcmp(*a, key))
@@ -64,15 +64,14 @@ static int lookup(const json_t *obj, const char *key, bool required, const struc
 	return 0;
 }
 
-#define LOOKUP_OR_RETURN(v)                                           \
-	do {                                                          \
-		int _r = lookup(obj, key, required, at, &(v), err);   \
-		if (_r < 0 || !(v))                                   \
-			return _r;                                    \
+#define LOOKUP_OR_RETURN(v)                                         \
+	do {                                                        \
+		int _r = lookup(obj, key, required, at, &(v), err); \
+		if (_r < 0 || !(v))                                 \
+			return _r;                                  \
 	} while (0)
 
-static int wrong_type(const json_t *v, const char *want, const struct jpath *at, const char *key,
-		      struct cd_error *err)
+static int wrong_type(const json_t *v, const char *want, const struct jpath *at, const char *key, struct cd_error *err)
 {
 	return jget_err(err, EINVAL, at, key, "must be %s, not %s", want, jget_type_name(v));
 }
@@ -136,8 +135,8 @@ int jget_int(const json_t *obj, const char *key, bool required, int64_t min, int
 		return wrong_type(v, "an integer", at, key, err);
 	n = json_integer_value(v);
 	if (n < min || n > max)
-		return jget_err(err, ERANGE, at, key, "%lld is out of range [%lld, %lld]", (long long)n,
-				(long long)min, (long long)max);
+		return jget_err(err, ERANGE, at, key, "%lld is out of range [%lld, %lld]", (long long)n, (long long)min,
+				(long long)max);
 	*ret = n;
 	return 0;
 }

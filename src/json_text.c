@@ -42,7 +42,8 @@ static int skip_string(const char *buf, size_t len, size_t *i, struct cd_error *
 	while (j < len && buf[j] != '"') {
 		if (buf[j] == '\\') {
 			if (j + 5 < len && buf[j + 1] == 'u' && !memcmp(buf + j + 2, "0000", 4))
-				return cd_err(err, EINVAL, "%s: NUL character (\\u0000) in a string at byte %zu", what, j);
+				return cd_err(err, EINVAL, "%s: NUL character (\\u0000) in a string at byte %zu", what,
+					      j);
 			j += 2;
 			continue;
 		}
@@ -151,8 +152,8 @@ int json_text_load(const char *buf, size_t len, const char *what, json_t **ret, 
 	root = json_loadb(copy ? copy : buf, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
 	if (!root) {
 		/* positions are in the rewritten text when big integers were found */
-		r = cd_err(err, EINVAL, "%s: invalid JSON at line %d, column %d: %s", what, jerr.line,
-			   jerr.column, jerr.text);
+		r = cd_err(err, EINVAL, "%s: invalid JSON at line %d, column %d: %s", what, jerr.line, jerr.column,
+			   jerr.text);
 		goto out;
 	}
 	*ret = root;
@@ -189,7 +190,7 @@ static size_t restore_bigints(char *buf, size_t len)
 		i = at + sizeof(pat) - 1;
 		while (i < len && buf[i] != '"')
 			buf[o++] = buf[i++];
-		i++;	/* closing quote */
+		i++; /* closing quote */
 	}
 	buf[o] = '\0';
 	return o;

@@ -13,8 +13,7 @@
 #include "json_text.h"
 
 static const char *const known_keys[] = {
-	"runtime", "profile_dir", "default_profile", "profile_annotation", "selectable_profiles",
-	"decision_log", NULL,
+	"runtime", "profile_dir", "default_profile", "profile_annotation", "selectable_profiles", "decision_log", NULL,
 };
 
 const char *node_config_path(const char *flag_value)
@@ -32,8 +31,8 @@ bool node_config_valid_profile_name(const char *name)
 	if (!*name || *name == '.' || strlen(name) > 128)
 		return false;
 	for (const char *p = name; *p; p++)
-		if (!(( *p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      *p == '-' || *p == '_' || *p == '.'))
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+		      *p == '_' || *p == '.'))
 			return false;
 	return true;
 }
@@ -53,7 +52,7 @@ static int load_selectable(struct node_config *c, const struct jpath *at, struct
 
 	if (r < 0 || !c->selectable)
 		return r;
-	json_array_foreach (c->selectable, i, v) {
+	json_array_foreach(c->selectable, i, v) {
 		if (!json_is_string(v) || !node_config_valid_profile_name(json_string_value(v)))
 			return jget_err(err, EINVAL, at, "selectable_profiles",
 					"entry %zu must be a profile name (letters, digits, '-', '_', '.')", i);
@@ -139,7 +138,7 @@ bool node_config_selectable(const struct node_config *c, const char *profile)
 	json_t *v;
 	size_t i;
 
-	json_array_foreach (c->selectable, i, v)
+	json_array_foreach(c->selectable, i, v)
 		if (!strcmp(json_string_value(v), profile))
 			return true;
 	return false;

@@ -22,13 +22,12 @@ static const struct rule_def *find_rule(const char *name)
 }
 
 /* "mode" plus the rule's own keys. */
-static int check_rule_keys(const json_t *obj, const struct rule_def *def, const struct jpath *at,
-			   struct cd_error *err)
+static int check_rule_keys(const json_t *obj, const struct rule_def *def, const struct jpath *at, struct cd_error *err)
 {
 	const char *key;
 	json_t *v;
 
-	json_object_foreach ((json_t *)obj, key, v) {
+	json_object_foreach((json_t *)obj, key, v) {
 		const char *const *k = def->keys;
 
 		if (!strcmp(key, "mode"))
@@ -71,7 +70,7 @@ static int load_rules(struct profile *p, const json_t *rules, const struct jpath
 	json_t *v;
 	int r;
 
-	json_object_foreach ((json_t *)rules, key, v) {
+	json_object_foreach((json_t *)rules, key, v) {
 		if (p->nrules == PROFILE_MAX_RULES)
 			return jget_err(err, E2BIG, at, key, "too many rules");
 		r = load_rule(key, v, at, &p->rules[p->nrules], err);

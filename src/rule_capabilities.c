@@ -32,7 +32,7 @@ static int load(const json_t *obj, const struct jpath *at, void **ret_conf, stru
 	r = jget_array(obj, "allow", true, at, &allow, err);
 	if (r < 0)
 		return r;
-	json_array_foreach (allow, i, v) {
+	json_array_foreach(allow, i, v) {
 		int cap = json_is_string(v) ? caps_from_name(json_string_value(v)) : -EINVAL;
 
 		if (cap < 0)
@@ -61,7 +61,7 @@ static uint64_t set_mask(const json_t *arr, uint64_t allow, bool *ret_dropped)
 	size_t i;
 
 	*ret_dropped = false;
-	json_array_foreach (arr, i, v) {
+	json_array_foreach(arr, i, v) {
 		int c = json_is_string(v) ? caps_from_spec_name(json_string_value(v)) : -1;
 
 		if (c >= 0 && (allow & (1ULL << c)) && !(m & (1ULL << c)))
@@ -79,7 +79,7 @@ static void names_of(const json_t *arr, uint64_t kept, char *out, size_t cap)
 	size_t i;
 
 	out[0] = '\0';
-	json_array_foreach (arr, i, v) {
+	json_array_foreach(arr, i, v) {
 		const char *s = json_is_string(v) ? json_string_value(v) : "(not a string)";
 		int c = json_is_string(v) ? caps_from_spec_name(s) : -1;
 
@@ -120,7 +120,7 @@ static bool runs_as_root(const json_t *process)
 /* For a non-root process: what it keeps must be inheritable and ambient too. */
 static void make_ambient(struct rule_ctx *ctx, json_t *caps, uint64_t keep, const uint64_t masks[])
 {
-	for (int s = 2; s <= 4; s += 2) {	/* inheritable, ambient */
+	for (int s = 2; s <= 4; s += 2) { /* inheritable, ambient */
 		char field[64];
 
 		if ((masks[s] & keep) == keep)

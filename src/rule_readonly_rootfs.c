@@ -38,8 +38,7 @@ static int load_tmpfs(const json_t *e, const struct jpath *at, struct tmpfs_conf
 		r = jget_known_keys(e, tmpfs_keys, at, err);
 	if (r >= 0)
 		r = jget_string(e, "path", true, at, &path, err);
-	if (r >= 0 && (path[0] != '/' || path_clean_abs(path, t->path, sizeof(t->path)) < 0 ||
-		       !strcmp(t->path, "/")))
+	if (r >= 0 && (path[0] != '/' || path_clean_abs(path, t->path, sizeof(t->path)) < 0 || !strcmp(t->path, "/")))
 		r = jget_err(err, EINVAL, at, "path", "\"%s\" must be an absolute path below /", path);
 	if (r >= 0)
 		r = jget_string(e, "size", true, at, &size, err);
@@ -63,7 +62,7 @@ static int load(const json_t *obj, const struct jpath *at, void **ret_conf, stru
 		return r;
 	if (json_array_size(arr) > MAX_TMPFS)
 		return jget_err(err, E2BIG, at, "tmpfs", "at most %d entries", MAX_TMPFS);
-	json_array_foreach (arr, i, e) {
+	json_array_foreach(arr, i, e) {
 		char path[192];
 		struct jpath eat = { at->file, path };
 
@@ -84,7 +83,7 @@ static int find_mount(const json_t *mounts, const char *path, bool *exact)
 	size_t i;
 
 	*exact = false;
-	json_array_foreach (mounts, i, m) {
+	json_array_foreach(mounts, i, m) {
 		const char *d = json_string_value(json_object_get(m, "destination"));
 
 		if (!d || path_clean_abs(d, dest, sizeof(dest)) < 0 || !path_is_under(dest, path))
@@ -111,8 +110,8 @@ static json_t *tmpfs_mount(const struct tmpfs_conf *t, const json_t *process)
 		snprintf(buf, sizeof(buf), "gid=%lld", (long long)gid);
 		json_array_append_new(opts, json_string(buf));
 	}
-	return json_pack("{s:s, s:s, s:s, s:o}", "destination", t->path, "type", "tmpfs", "source", "tmpfs",
-			 "options", opts);
+	return json_pack("{s:s, s:s, s:s, s:o}", "destination", t->path, "type", "tmpfs", "source", "tmpfs", "options",
+			 opts);
 }
 
 /* Scratch space is only added when rewriting; a missing one is no violation. */

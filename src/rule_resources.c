@@ -16,7 +16,7 @@
 #define DEFAULT_PERIOD 100000
 
 struct res_conf {
-	int64_t memory;	/* bytes; 0: not limited by the profile */
+	int64_t memory; /* bytes; 0: not limited by the profile */
 	double cpus;	/* 0: not limited */
 	int64_t pids;	/* 0: not limited */
 };
@@ -111,8 +111,8 @@ static int cpu(struct rule_ctx *ctx, json_t *res, const struct res_conf *c)
 	if (quota > 0 && quota <= want)
 		return 0;
 	if (rule_finding(ctx, "linux.resources.cpu.quota", json_object_get(cpu, "quota") ? json_integer(quota) : NULL,
-			 json_integer(want), quota > 0 ? "CPU above the profile's %g CPUs" : "CPU unlimited (profile: %g CPUs)",
-			 c->cpus)) {
+			 json_integer(want),
+			 quota > 0 ? "CPU above the profile's %g CPUs" : "CPU unlimited (profile: %g CPUs)", c->cpus)) {
 		json_object_set_new(cpu, "quota", json_integer(want));
 		json_object_set_new(cpu, "period", json_integer(period));
 	}
@@ -199,7 +199,7 @@ static int unified(struct rule_ctx *ctx, json_t *res, const struct res_conf *c)
 		return 0;
 	if (!json_is_object(u))
 		return rule_bad_field(ctx, "linux.resources.unified", "must be an object, not %s", jget_type_name(u));
-	json_object_foreach_safe (u, tmp, key, v) {
+	json_object_foreach_safe(u, tmp, key, v) {
 		if (!json_is_string(v))
 			return rule_bad_field(ctx, "linux.resources.unified", "\"%s\" must be a string", key);
 		if (strchr(key, '/'))

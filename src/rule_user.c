@@ -33,7 +33,7 @@ static json_t *without_gid0(struct rule_ctx *ctx, json_t *gids, int *r)
 	bool found = false;
 	size_t i;
 
-	json_array_foreach (gids, i, v) {
+	json_array_foreach(gids, i, v) {
 		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > UINT32_MAX) {
 			*r = rule_bad_field(ctx, "process.user.additionalGids", "entry %zu is not a uint32", i);
 			return NULL;
@@ -43,7 +43,7 @@ static json_t *without_gid0(struct rule_ctx *ctx, json_t *gids, int *r)
 	if (!found)
 		return NULL;
 	out = json_array();
-	json_array_foreach (gids, i, v)
+	json_array_foreach(gids, i, v)
 		if (json_integer_value(v) != 0)
 			json_array_append(out, v);
 	return out;
@@ -84,8 +84,8 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 		r = jget_int(user, "gid", false, 0, UINT32_MAX, &at, &gid, ctx->err);
 	if (r < 0)
 		return r;
-	if (uid == 0 && rule_finding(ctx, "process.user.uid", json_integer(0), json_integer(c->uid),
-				     "the process runs as root")) {
+	if (uid == 0 &&
+	    rule_finding(ctx, "process.user.uid", json_integer(0), json_integer(c->uid), "the process runs as root")) {
 		json_object_set_new(user, "uid", json_integer(c->uid));
 		if (gid != c->gid && rule_finding(ctx, "process.user.gid", json_integer(gid), json_integer(c->gid),
 						  "root's group goes with root"))

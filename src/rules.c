@@ -6,16 +6,14 @@
 #include <string.h>
 
 const struct rule_def *const rules_table[] = {
-	&rule_user,
-	&rule_capabilities,
-	&rule_no_new_privileges,
-	&rule_readonly_rootfs,
-	&rule_resources,
-	NULL,
+	&rule_user, &rule_capabilities, &rule_no_new_privileges, &rule_readonly_rootfs, &rule_resources, NULL,
 };
 
 static const char *const mode_names[] = {
-	[MODE_OFF] = "off", [MODE_AUDIT] = "audit", [MODE_DENY] = "deny", [MODE_ENFORCE] = "enforce",
+	[MODE_OFF] = "off",
+	[MODE_AUDIT] = "audit",
+	[MODE_DENY] = "deny",
+	[MODE_ENFORCE] = "enforce",
 };
 
 const char *rules_mode_name(enum rule_mode m)
@@ -49,8 +47,8 @@ bool rule_finding(struct rule_ctx *ctx, const char *field, json_t *before, json_
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
 	f = json_pack("{s:s, s:s, s:o, s:o, s:s, s:s}", "rule", ctx->rule, "field", field, "before",
-		      before ? before : json_null(), "after", after ? after : json_null(), "reason", reason,
-		      "action", action_name(ctx->mode));
+		      before ? before : json_null(), "after", after ? after : json_null(), "reason", reason, "action",
+		      action_name(ctx->mode));
 	if (f)
 		json_array_append_new(ctx->findings, f);
 	if (ctx->mode == MODE_DENY && !ctx->denied) {

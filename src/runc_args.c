@@ -15,9 +15,22 @@ struct flag_def {
 };
 
 enum slot {
-	S_IGNORE, S_LOG, S_LOG_FORMAT, S_ROOT, S_CLAMPDOWN_CONFIG, S_HELP,
-	S_VERSION, S_BUNDLE, S_PROCESS, S_USER, S_APPARMOR, S_LABEL, S_NNP,
-	S_CAP, S_GID, S_RESOURCES,
+	S_IGNORE,
+	S_LOG,
+	S_LOG_FORMAT,
+	S_ROOT,
+	S_CLAMPDOWN_CONFIG,
+	S_HELP,
+	S_VERSION,
+	S_BUNDLE,
+	S_PROCESS,
+	S_USER,
+	S_APPARMOR,
+	S_LABEL,
+	S_NNP,
+	S_CAP,
+	S_GID,
+	S_RESOURCES,
 };
 
 static const struct flag_def global_flags[] = {
@@ -34,8 +47,14 @@ static const struct flag_def global_flags[] = {
 	{ NULL, NULL, false, 0 },
 };
 
-#define HELP_FLAG { "help", "h", false, S_HELP }
-#define END_FLAGS { NULL, NULL, false, 0 }
+#define HELP_FLAG                          \
+	{                                  \
+		"help", "h", false, S_HELP \
+	}
+#define END_FLAGS                    \
+	{                            \
+		NULL, NULL, false, 0 \
+	}
 
 static const struct flag_def create_flags[] = {
 	{ "bundle", "b", true, S_BUNDLE },
@@ -44,7 +63,8 @@ static const struct flag_def create_flags[] = {
 	{ "no-pivot", NULL, false, S_IGNORE },
 	{ "no-new-keyring", NULL, false, S_IGNORE },
 	{ "preserve-fds", NULL, true, S_IGNORE },
-	HELP_FLAG, END_FLAGS,
+	HELP_FLAG,
+	END_FLAGS,
 };
 
 static const struct flag_def run_flags[] = {
@@ -57,7 +77,8 @@ static const struct flag_def run_flags[] = {
 	{ "no-pivot", NULL, false, S_IGNORE },
 	{ "no-new-keyring", NULL, false, S_IGNORE },
 	{ "preserve-fds", NULL, true, S_IGNORE },
-	HELP_FLAG, END_FLAGS,
+	HELP_FLAG,
+	END_FLAGS,
 };
 
 static const struct flag_def restore_flags[] = {
@@ -79,7 +100,8 @@ static const struct flag_def restore_flags[] = {
 	{ "lazy-pages", NULL, false, S_IGNORE },
 	{ "lsm-profile", NULL, true, S_IGNORE },
 	{ "lsm-mount-context", NULL, true, S_IGNORE },
-	HELP_FLAG, END_FLAGS,
+	HELP_FLAG,
+	END_FLAGS,
 };
 
 static const struct flag_def exec_flags[] = {
@@ -99,7 +121,8 @@ static const struct flag_def exec_flags[] = {
 	{ "preserve-fds", NULL, true, S_IGNORE },
 	{ "cgroup", NULL, true, S_IGNORE },
 	{ "ignore-paused", NULL, false, S_IGNORE },
-	HELP_FLAG, END_FLAGS,
+	HELP_FLAG,
+	END_FLAGS,
 };
 
 static const struct flag_def update_flags[] = {
@@ -120,23 +143,21 @@ static const struct flag_def update_flags[] = {
 	{ "pids-limit", NULL, true, S_IGNORE },
 	{ "l3-cache-schema", NULL, true, S_IGNORE },
 	{ "mem-bw-schema", NULL, true, S_IGNORE },
-	HELP_FLAG, END_FLAGS,
+	HELP_FLAG,
+	END_FLAGS,
 };
 
 struct command_def {
 	const char *name;
 	enum cd_command cmd;
 	const struct flag_def *flags;
-	bool reorder;	/* urfave/cli moves flags before positional args */
+	bool reorder; /* urfave/cli moves flags before positional args */
 };
 
 static const struct command_def commands[] = {
-	{ "create", CMD_CREATE, create_flags, true },
-	{ "run", CMD_RUN, run_flags, true },
-	{ "restore", CMD_RESTORE, restore_flags, true },
-	{ "exec", CMD_EXEC, exec_flags, false },
-	{ "update", CMD_UPDATE, update_flags, false },
-	{ NULL, CMD_OTHER, NULL, false },
+	{ "create", CMD_CREATE, create_flags, true },	 { "run", CMD_RUN, run_flags, true },
+	{ "restore", CMD_RESTORE, restore_flags, true }, { "exec", CMD_EXEC, exec_flags, false },
+	{ "update", CMD_UPDATE, update_flags, false },	 { NULL, CMD_OTHER, NULL, false },
 };
 
 static const struct flag_def *find_flag(const struct flag_def *t, const char *name, size_t len)
@@ -200,8 +221,8 @@ enum step { STEP_FLAG, STEP_STOP, STEP_END };
  * One step of Go's flag.FlagSet.Parse over args[*i]: consume a flag (and
  * its value), or report where the flags stop. "--" is consumed.
  */
-static int go_flag_step(const struct flag_def *table, char **args, int n, int *i,
-			struct runc_args *a, bool global, enum step *ret, struct cd_error *err)
+static int go_flag_step(const struct flag_def *table, char **args, int n, int *i, struct runc_args *a, bool global,
+			enum step *ret, struct cd_error *err)
 {
 	const char *tok = args[*i], *name, *eq, *value = NULL;
 	const struct flag_def *f;
@@ -223,7 +244,8 @@ static int go_flag_step(const struct flag_def *table, char **args, int n, int *i
 	eq = strchr(name, '=');
 	f = find_flag(table, name, eq ? (size_t)(eq - name) : strlen(name));
 	if (!f)
-		return cd_err(err, EINVAL, "flag provided but not defined: -%.*s (clampdown only passes on flags runc 1.1 knows)",
+		return cd_err(err, EINVAL,
+			      "flag provided but not defined: -%.*s (clampdown only passes on flags runc 1.1 knows)",
 			      (int)(eq ? eq - name : (long)strlen(name)), name);
 	(*i)++;
 	if (!f->value) {
@@ -378,8 +400,8 @@ bool runc_args_hardens(const struct runc_args *a)
 	/* runc prints help or its version for these and starts nothing */
 	if (a->help || a->version || a->sub_help)
 		return false;
-	return a->cmd == CMD_CREATE || a->cmd == CMD_RUN || a->cmd == CMD_RESTORE ||
-	       a->cmd == CMD_EXEC || a->cmd == CMD_UPDATE;
+	return a->cmd == CMD_CREATE || a->cmd == CMD_RUN || a->cmd == CMD_RESTORE || a->cmd == CMD_EXEC ||
+	       a->cmd == CMD_UPDATE;
 }
 
 char **runc_args_runtime_argv(const struct runc_args *a, const char *runtime)

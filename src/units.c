@@ -35,10 +35,22 @@ int units_parse_size(const char *s, int64_t *ret)
 		v = v * 10 + (uint64_t)(*p - '0');
 	}
 	switch (tolower((unsigned char)*p)) {
-	case 'k': mult = 1ULL << 10; p++; break;
-	case 'm': mult = 1ULL << 20; p++; break;
-	case 'g': mult = 1ULL << 30; p++; break;
-	case 't': mult = 1ULL << 40; p++; break;
+	case 'k':
+		mult = 1ULL << 10;
+		p++;
+		break;
+	case 'm':
+		mult = 1ULL << 20;
+		p++;
+		break;
+	case 'g':
+		mult = 1ULL << 30;
+		p++;
+		break;
+	case 't':
+		mult = 1ULL << 40;
+		p++;
+		break;
 	default: break;
 	}
 	if (*p == 'b' || *p == 'B')

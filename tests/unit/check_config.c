@@ -21,7 +21,9 @@ START_TEST(node_config_good)
 	struct cd_error err;
 
 	ck_assert_int_eq(load_cfg("{\"runtime\":\"/usr/sbin/runc\",\"selectable_profiles\":[\"baseline\"],"
-				  "\"decision_log\":null}", &c, &err), 0);
+				  "\"decision_log\":null}",
+				  &c, &err),
+			 0);
 	ck_assert_str_eq(c.runtime, "/usr/sbin/runc");
 	ck_assert_str_eq(c.default_profile, "restricted");
 	ck_assert_str_eq(c.profile_dir, "/etc/clampdown/profiles");
@@ -54,8 +56,8 @@ START_TEST(node_config_bad)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		ck_assert_msg(load_cfg(bad[i].text, &c, &err) < 0, "accepted %s", bad[i].text);
-		ck_assert_msg(strstr(err.msg, bad[i].needle) && strstr(err.msg, "config.json"), "%s: %s",
-			      bad[i].text, err.msg);
+		ck_assert_msg(strstr(err.msg, bad[i].needle) && strstr(err.msg, "config.json"), "%s: %s", bad[i].text,
+			      err.msg);
 		node_config_free(&c);
 	}
 	ck_assert_int_lt(node_config_load("/nonexistent/config.json", &c, &err), 0);
@@ -137,7 +139,8 @@ START_TEST(profile_bad)
 		{ P("\"readonly_rootfs\":{\"mode\":\"enforce\",\"tmpfs\":[{\"path\":\"/..\",\"size\":\"1m\"}]}"),
 		  "tmpfs[0].path" },
 		{ P("\"resources\":{\"mode\":\"enforce\",\"memory\":\"lots\"}"), "rules.resources.memory" },
-		{ P("\"resources\":{\"mode\":\"enforce\",\"memory\":\"99999999999999999999g\"}"), "rules.resources.memory" },
+		{ P("\"resources\":{\"mode\":\"enforce\",\"memory\":\"99999999999999999999g\"}"),
+		  "rules.resources.memory" },
 		{ P("\"resources\":{\"mode\":\"enforce\",\"cpus\":-1}"), "rules.resources.cpus" },
 		{ P("\"resources\":{\"mode\":\"enforce\",\"pids\":0}"), "rules.resources.pids" },
 		{ P("\"no_new_privileges\":{\"mode\":\"enforce\",\"x\":1}"), "rules.no_new_privileges.x" },
@@ -163,8 +166,11 @@ START_TEST(capability_spellings_in_profile)
 	struct profile p;
 	struct cd_error err;
 
-	ck_assert_int_eq(load_profile("t", P("\"capabilities\":{\"mode\":\"enforce\",\"allow\":[\"net_bind_service\","
-					     "\"CAP_CHOWN\",\"Kill\"]}"), &p, &err), 0);
+	ck_assert_int_eq(load_profile("t",
+				      P("\"capabilities\":{\"mode\":\"enforce\",\"allow\":[\"net_bind_service\","
+					"\"CAP_CHOWN\",\"Kill\"]}"),
+				      &p, &err),
+			 0);
 	profile_free(&p);
 }
 END_TEST

@@ -11,12 +11,12 @@ struct result {
 	struct cd_error err;
 };
 
-#define P(rules) "{\"name\":\"t\",\"rules\":{" rules "}}"
-#define USER(mode) "\"user\":{\"mode\":\"" mode "\",\"uid\":1000,\"gid\":1001}"
-#define CAPS(mode) "\"capabilities\":{\"mode\":\"" mode "\",\"allow\":[\"NET_BIND_SERVICE\",\"CHOWN\"]}"
-#define NNP(mode) "\"no_new_privileges\":{\"mode\":\"" mode "\"}"
+#define P(rules)     "{\"name\":\"t\",\"rules\":{" rules "}}"
+#define USER(mode)   "\"user\":{\"mode\":\"" mode "\",\"uid\":1000,\"gid\":1001}"
+#define CAPS(mode)   "\"capabilities\":{\"mode\":\"" mode "\",\"allow\":[\"NET_BIND_SERVICE\",\"CHOWN\"]}"
+#define NNP(mode)    "\"no_new_privileges\":{\"mode\":\"" mode "\"}"
 #define ROOTFS(mode) "\"readonly_rootfs\":{\"mode\":\"" mode "\",\"tmpfs\":[{\"path\":\"/tmp\",\"size\":\"64m\"}]}"
-#define RES(mode) "\"resources\":{\"mode\":\"" mode "\",\"memory\":\"512m\",\"cpus\":0.5,\"pids\":100}"
+#define RES(mode)    "\"resources\":{\"mode\":\"" mode "\",\"memory\":\"512m\",\"cpus\":0.5,\"pids\":100}"
 
 static void apply(const char *profile, const char *spec, struct result *res)
 {
@@ -32,8 +32,11 @@ static void apply(const char *profile, const char *spec, struct result *res)
 	ck_assert_msg(json_text_load(spec, strlen(spec), "config.json", &res->spec, &res->err) == 0, "%s",
 		      res->err.msg);
 	res->findings = json_array();
-	ctx = (struct rule_ctx){ .spec = res->spec, .process = json_object_get(res->spec, "process"),
-				 .source = "config.json", .findings = res->findings, .err = &res->err };
+	ctx = (struct rule_ctx){ .spec = res->spec,
+				 .process = json_object_get(res->spec, "process"),
+				 .source = "config.json",
+				 .findings = res->findings,
+				 .err = &res->err };
 	res->rc = profile_apply(&p, SCOPE_CONTAINER | SCOPE_PROCESS, &ctx);
 	res->changed = ctx.changed;
 	res->denied = ctx.denied;
@@ -151,10 +154,10 @@ START_TEST(user_deny_audit_and_bad_types)
 END_TEST
 
 static const char *caps_spec =
-	"{\"process\":{\"user\":{\"uid\":0},\"capabilities\":{"
-	"\"bounding\":[\"CAP_SYS_ADMIN\",\"CAP_NET_BIND_SERVICE\",\"cap_sys_module\",\"CAP_CHOWN\",\"CAP_CHOWN\"],"
-	"\"effective\":[\"CAP_SYS_ADMIN\"],\"permitted\":[\"CAP_NET_BIND_SERVICE\",\"CAP_SYS_PTRACE\"],"
-	"\"inheritable\":[\"CAP_DAC_OVERRIDE\"],\"ambient\":[\"CAP_SYS_ADMIN\",5]}}}";
+    "{\"process\":{\"user\":{\"uid\":0},\"capabilities\":{"
+    "\"bounding\":[\"CAP_SYS_ADMIN\",\"CAP_NET_BIND_SERVICE\",\"cap_sys_module\",\"CAP_CHOWN\",\"CAP_CHOWN\"],"
+    "\"effective\":[\"CAP_SYS_ADMIN\"],\"permitted\":[\"CAP_NET_BIND_SERVICE\",\"CAP_SYS_PTRACE\"],"
+    "\"inheritable\":[\"CAP_DAC_OVERRIDE\"],\"ambient\":[\"CAP_SYS_ADMIN\",5]}}}";
 
 START_TEST(capabilities_all_five_sets)
 {
@@ -203,7 +206,8 @@ START_TEST(capabilities_non_root_get_ambient)
 	apply(P(USER("enforce") "," CAPS("enforce")),
 	      "{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_NET_BIND_SERVICE\",\"CAP_KILL\"],"
 	      "\"effective\":[\"CAP_NET_BIND_SERVICE\",\"CAP_KILL\"],\"permitted\":[\"CAP_NET_BIND_SERVICE\","
-	      "\"CAP_KILL\"]}}}", &r);
+	      "\"CAP_KILL\"]}}}",
+	      &r);
 	ck_assert_int_eq(r.rc, 0);
 	ck_assert_str_eq(json_dumps(at(r.spec, "process.capabilities.ambient"), JSON_COMPACT),
 			 "[\"CAP_NET_BIND_SERVICE\"]");
@@ -212,8 +216,10 @@ START_TEST(capabilities_non_root_get_ambient)
 	assert_idempotent(P(USER("enforce") "," CAPS("enforce")), &r);
 	done(&r);
 	/* missing ambient is no violation: deny mode does not refuse it */
-	apply(P(CAPS("deny")), "{\"process\":{\"user\":{\"uid\":5},\"capabilities\":{\"bounding\":[\"CAP_CHOWN\"],"
-	      "\"effective\":[\"CAP_CHOWN\"],\"permitted\":[\"CAP_CHOWN\"]}}}", &r);
+	apply(P(CAPS("deny")),
+	      "{\"process\":{\"user\":{\"uid\":5},\"capabilities\":{\"bounding\":[\"CAP_CHOWN\"],"
+	      "\"effective\":[\"CAP_CHOWN\"],\"permitted\":[\"CAP_CHOWN\"]}}}",
+	      &r);
 	ck_assert(!r.denied);
 	done(&r);
 }
@@ -248,9 +254,11 @@ START_TEST(readonly_rootfs_and_tmpfs)
 	struct result r;
 	json_t *m;
 
-	apply(P(USER("enforce") "," ROOTFS("enforce")),
-	      "{\"process\":{},\"root\":{\"path\":\"rootfs\"},\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\"},"
-	      "{\"destination\":\"/tmp//data/\",\"type\":\"bind\",\"source\":\"/srv\"}]}", &r);
+	apply(
+	    P(USER("enforce") "," ROOTFS("enforce")),
+	    "{\"process\":{},\"root\":{\"path\":\"rootfs\"},\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\"},"
+	    "{\"destination\":\"/tmp//data/\",\"type\":\"bind\",\"source\":\"/srv\"}]}",
+	    &r);
 	ck_assert_int_eq(r.rc, 0);
 	ck_assert(json_is_true(at(r.spec, "root.readonly")));
 	/* inserted before the mount below /tmp, which it would otherwise hide */
@@ -261,7 +269,8 @@ START_TEST(readonly_rootfs_and_tmpfs)
 	assert_idempotent(P(USER("enforce") "," ROOTFS("enforce")), &r);
 	done(&r);
 	/* an existing /tmp mount (any spelling) is kept */
-	apply(P(ROOTFS("enforce")), "{\"process\":{},\"mounts\":[{\"destination\":\"/tmp/./\",\"type\":\"bind\"}]}", &r);
+	apply(P(ROOTFS("enforce")), "{\"process\":{},\"mounts\":[{\"destination\":\"/tmp/./\",\"type\":\"bind\"}]}",
+	      &r);
 	ck_assert_uint_eq(json_array_size(json_object_get(r.spec, "mounts")), 1);
 	done(&r);
 	apply(P(ROOTFS("deny")), "{\"process\":{},\"root\":{\"path\":\"r\",\"readonly\":false}}", &r);
@@ -285,23 +294,27 @@ START_TEST(resources_set_and_clamp)
 	assert_idempotent(P(RES("enforce")), &r);
 	done(&r);
 	/* -1 (unlimited) and larger values are clamped; smaller ones kept */
-	apply(P(RES("enforce")), "{\"process\":{},\"linux\":{\"resources\":{\"memory\":{\"limit\":-1,\"swap\":-1},"
-	      "\"cpu\":{\"quota\":-1,\"period\":200000},\"pids\":{\"limit\":-1}}}}", &r);
+	apply(P(RES("enforce")),
+	      "{\"process\":{},\"linux\":{\"resources\":{\"memory\":{\"limit\":-1,\"swap\":-1},"
+	      "\"cpu\":{\"quota\":-1,\"period\":200000},\"pids\":{\"limit\":-1}}}}",
+	      &r);
 	ck_assert_int_eq(int_at(r.spec, "linux.resources.memory.limit"), 512 << 20);
 	ck_assert_int_eq(int_at(r.spec, "linux.resources.memory.swap"), 512 << 20);
 	ck_assert_int_eq(int_at(r.spec, "linux.resources.cpu.quota"), 100000);
 	ck_assert_int_eq(int_at(r.spec, "linux.resources.pids.limit"), 100);
 	done(&r);
-	apply(P(RES("enforce")), "{\"process\":{},\"linux\":{\"resources\":{\"memory\":{\"limit\":1048576},"
-	      "\"cpu\":{\"quota\":10000},\"pids\":{\"limit\":5}}}}", &r);
+	apply(P(RES("enforce")),
+	      "{\"process\":{},\"linux\":{\"resources\":{\"memory\":{\"limit\":1048576},"
+	      "\"cpu\":{\"quota\":10000},\"pids\":{\"limit\":5}}}}",
+	      &r);
 	ck_assert(!r.changed);
 	ck_assert_int_eq(int_at(r.spec, "linux.resources.memory.limit"), 1048576);
 	done(&r);
 	apply(P(RES("deny")), "{\"process\":{},\"linux\":{\"resources\":{\"pids\":{\"limit\":0}}}}", &r);
 	ck_assert(r.denied);
 	done(&r);
-	apply(P(RES("enforce")), "{\"process\":{},\"linux\":{\"resources\":{\"memory\":{\"limit\":9223372036854775808}}}}",
-	      &r);
+	apply(P(RES("enforce")),
+	      "{\"process\":{},\"linux\":{\"resources\":{\"memory\":{\"limit\":9223372036854775808}}}}", &r);
 	ck_assert_int_lt(r.rc, 0);
 	done(&r);
 }
@@ -312,9 +325,11 @@ START_TEST(resources_unified_cannot_undo)
 	struct result r;
 	json_t *u;
 
-	apply(P(RES("enforce")), "{\"process\":{},\"linux\":{\"resources\":{\"unified\":{\"memory.max\":\"max\","
+	apply(P(RES("enforce")),
+	      "{\"process\":{},\"linux\":{\"resources\":{\"unified\":{\"memory.max\":\"max\","
 	      "\"pids.max\":\"max\",\"cpu.max\":\"max 100000\",\"memory.swap.max\":\"max\",\"memory.high\":\"max\","
-	      "\"io.weight\":\"100\"}}}}", &r);
+	      "\"io.weight\":\"100\"}}}}",
+	      &r);
 	ck_assert_int_eq(r.rc, 0);
 	u = at(r.spec, "linux.resources.unified");
 	ck_assert_str_eq(json_string_value(json_object_get(u, "memory.max")), "536870912");
@@ -325,18 +340,23 @@ START_TEST(resources_unified_cannot_undo)
 	assert_idempotent(P(RES("enforce")), &r);
 	done(&r);
 	/* other spellings of big values */
-	apply(P(RES("enforce")), "{\"process\":{},\"linux\":{\"resources\":{\"unified\":{\"memory.max\":\"1G\","
-	      "\"pids.max\":\" 5\",\"cpu.max\":\"900000\"}}}}", &r);
+	apply(P(RES("enforce")),
+	      "{\"process\":{},\"linux\":{\"resources\":{\"unified\":{\"memory.max\":\"1G\","
+	      "\"pids.max\":\" 5\",\"cpu.max\":\"900000\"}}}}",
+	      &r);
 	u = at(r.spec, "linux.resources.unified");
 	ck_assert_str_eq(json_string_value(json_object_get(u, "memory.max")), "536870912");
 	ck_assert_str_eq(json_string_value(json_object_get(u, "pids.max")), "100");
 	ck_assert_str_eq(json_string_value(json_object_get(u, "cpu.max")), "50000 100000");
 	done(&r);
-	apply(P(RES("enforce")), "{\"process\":{},\"linux\":{\"resources\":{\"unified\":{\"../pids.max\":\"max\"}}}}", &r);
+	apply(P(RES("enforce")), "{\"process\":{},\"linux\":{\"resources\":{\"unified\":{\"../pids.max\":\"max\"}}}}",
+	      &r);
 	ck_assert_int_lt(r.rc, 0);
 	done(&r);
-	apply(P(RES("deny")), "{\"process\":{},\"linux\":{\"resources\":{\"memory\":{\"limit\":1048576},\"cpu\":"
-	      "{\"quota\":1000},\"pids\":{\"limit\":5},\"unified\":{\"pids.max\":\"max\"}}}}", &r);
+	apply(P(RES("deny")),
+	      "{\"process\":{},\"linux\":{\"resources\":{\"memory\":{\"limit\":1048576},\"cpu\":"
+	      "{\"quota\":1000},\"pids\":{\"limit\":5},\"unified\":{\"pids.max\":\"max\"}}}}",
+	      &r);
 	ck_assert(r.denied);
 	ck_assert_ptr_nonnull(strstr(r.deny, "unified.pids.max"));
 	done(&r);

@@ -1,8 +1,8 @@
 #include "runc_args.h"
 #include "unit.h"
 
-#define ARGV(...) ((char *[]){ "clampdown", __VA_ARGS__, NULL })
-#define ARGC(...) ((int)(sizeof((char *[]){ "clampdown", __VA_ARGS__ }) / sizeof(char *)))
+#define ARGV(...)	   ((char *[]){ "clampdown", __VA_ARGS__, NULL })
+#define ARGC(...)	   ((int)(sizeof((char *[]){ "clampdown", __VA_ARGS__ }) / sizeof(char *)))
 #define PARSE(a, err, ...) runc_args_parse(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), (a), (err))
 
 START_TEST(global_value_forms)
@@ -17,8 +17,8 @@ START_TEST(global_value_forms)
 	ck_assert_int_eq(a.cmd, CMD_OTHER);
 	ck_assert_str_eq(a.cmd_name, "state");
 	/* -x and --x are the same; a repeated flag: the last one wins */
-	ck_assert_int_eq(PARSE(&a, &err, "-log-format", "text", "--log-format=json", "--log-format", "json", "ps",
-			       "x"), 0);
+	ck_assert_int_eq(PARSE(&a, &err, "-log-format", "text", "--log-format=json", "--log-format", "json", "ps", "x"),
+			 0);
 	ck_assert_str_eq(a.log_format, "json");
 }
 END_TEST
@@ -143,8 +143,9 @@ START_TEST(exec_stops_at_id)
 	struct runc_args a;
 	struct cd_error err;
 
-	ck_assert_int_eq(PARSE(&a, &err, "exec", "-u", "0:0", "--cap", "CAP_SYS_ADMIN", "-c", "CAP_NET_RAW", "-g",
-			       "0", "--no-new-privs=false", "id", "sh", "-u", "1000", "--process", "/x"), 0);
+	ck_assert_int_eq(PARSE(&a, &err, "exec", "-u", "0:0", "--cap", "CAP_SYS_ADMIN", "-c", "CAP_NET_RAW", "-g", "0",
+			       "--no-new-privs=false", "id", "sh", "-u", "1000", "--process", "/x"),
+			 0);
 	ck_assert_int_eq(a.cmd, CMD_EXEC);
 	ck_assert_str_eq(a.id, "id");
 	ck_assert_str_eq(a.user, "0:0");
@@ -178,8 +179,8 @@ START_TEST(clampdown_flag_removed)
 	struct cd_error err;
 	char **out;
 
-	ck_assert_int_eq(PARSE(&a, &err, "--clampdown-config=/a", "--root", "/r", "--clampdown-config", "/b",
-			       "state", "x"), 0);
+	ck_assert_int_eq(
+	    PARSE(&a, &err, "--clampdown-config=/a", "--root", "/r", "--clampdown-config", "/b", "state", "x"), 0);
 	ck_assert_str_eq(a.clampdown_config, "/b");
 	out = runc_args_runtime_argv(&a, "/usr/sbin/runc");
 	ck_assert_str_eq(out[0], "/usr/sbin/runc");
@@ -196,8 +197,8 @@ END_TEST
 
 START_TEST(passthrough_commands)
 {
-	static const char *const cmds[] = { "state", "kill", "delete", "ps", "pause", "resume", "events",
-					    "list", "spec", "features", "checkpoint", "help", NULL };
+	static const char *const cmds[] = { "state", "kill", "delete",	 "ps",	       "pause", "resume", "events",
+					    "list",  "spec", "features", "checkpoint", "help",	NULL };
 	struct runc_args a;
 	struct cd_error err;
 

@@ -45,14 +45,14 @@ END_TEST
 START_TEST(refused_inputs)
 {
 	static const char *const bad[] = {
-		"{\"a\":1,\"a\":2}",			/* duplicate key */
-		"{\"p\":{\"user\":{},\"user\":{}}}",	/* duplicate nested */
-		"{\"a\":\"x\\u0000y\"}",		/* NUL escape */
-		"{\"a\":1} x",				/* trailing garbage */
-		"{\"a\":012345678901234567890}",	/* leading zero big number */
-		"{\"a\":1e99999}",			/* real overflow */
-		"{\"a\":",				/* truncated */
-		"{\"a\":\"\xff\"}",			/* invalid UTF-8 */
+		"{\"a\":1,\"a\":2}",		     /* duplicate key */
+		"{\"p\":{\"user\":{},\"user\":{}}}", /* duplicate nested */
+		"{\"a\":\"x\\u0000y\"}",	     /* NUL escape */
+		"{\"a\":1} x",			     /* trailing garbage */
+		"{\"a\":012345678901234567890}",     /* leading zero big number */
+		"{\"a\":1e99999}",		     /* real overflow */
+		"{\"a\":",			     /* truncated */
+		"{\"a\":\"\xff\"}",		     /* invalid UTF-8 */
 		NULL,
 	};
 	struct cd_error err;
@@ -95,7 +95,8 @@ START_TEST(folded_keys_refused)
 	static const char *const bad[] = {
 		"{\"process\":{\"User\":{\"uid\":0}}}",
 		"{\"process\":{\"USER\":{\"uid\":0}}}",
-		"{\"process\":{\"u\xc5\xbf" "er\":{\"uid\":0}}}",	/* long s */
+		"{\"process\":{\"u\xc5\xbf"
+		"er\":{\"uid\":0}}}", /* long s */
 		"{\"Process\":{}}",
 		"{\"process\":{\"user\":{\"UID\":0}}}",
 		"{\"process\":{\"capabilities\":{\"Bounding\":[]}}}",
@@ -109,7 +110,8 @@ START_TEST(folded_keys_refused)
 		"{\"hooks\":{\"preStart\":[]}}",
 		"{\"linux\":{\"sysctl\":{},\"Sysctl\":{}}}",
 		"{\"process\":{\"rlimits\":[{\"Hard\":1}]}}",
-		"{\"linux\":{\"resources\":{\"memory\":{\"\xe2\x84\xaa" "ernel\":0}}}}",	/* Kelvin sign */
+		"{\"linux\":{\"resources\":{\"memory\":{\"\xe2\x84\xaa"
+		"ernel\":0}}}}", /* Kelvin sign */
 		NULL,
 	};
 	struct cd_error err;
@@ -128,7 +130,9 @@ START_TEST(map_keys_and_unknown_fields_are_free)
 	ck_assert_int_eq(check_spec_text("{\"annotations\":{\"User\":\"x\",\"Process\":\"y\"},"
 					 "\"linux\":{\"resources\":{\"unified\":{\"Memory.Max\":\"1\"}},"
 					 "\"sysctl\":{\"User\":\"1\"}},\"process\":{\"user\":{\"uid\":1},"
-					 "\"x-vendor\":{\"User\":1}},\"somethingElse\":{\"User\":1}}", &err), 0);
+					 "\"x-vendor\":{\"User\":1}},\"somethingElse\":{\"User\":1}}",
+					 &err),
+			 0);
 }
 END_TEST
 

@@ -46,16 +46,24 @@ START_TEST(paths)
 	char out[64];
 
 	static const char *const cases[][2] = {
-		{ "/tmp", "/tmp" }, { "/tmp/", "/tmp" }, { "//tmp//x/", "/tmp/x" }, { "tmp", "/tmp" },
-		{ "/a/../tmp", "/tmp" }, { "/../../tmp", "/tmp" }, { "/./tmp/.", "/tmp" }, { "/", "/" },
-		{ "", "/" }, { "/a/b/../../..", "/" },
+		{ "/tmp", "/tmp" },
+		{ "/tmp/", "/tmp" },
+		{ "//tmp//x/", "/tmp/x" },
+		{ "tmp", "/tmp" },
+		{ "/a/../tmp", "/tmp" },
+		{ "/../../tmp", "/tmp" },
+		{ "/./tmp/.", "/tmp" },
+		{ "/", "/" },
+		{ "", "/" },
+		{ "/a/b/../../..", "/" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		ck_assert_int_eq(path_clean_abs(cases[i][0], out, sizeof(out)), 0);
 		ck_assert_str_eq(out, cases[i][1]);
 	}
-	ck_assert_int_lt(path_clean_abs("/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", out,
-				       sizeof(out)), 0);
+	ck_assert_int_lt(path_clean_abs("/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+					out, sizeof(out)),
+			 0);
 	ck_assert(path_is_under("/tmp/x", "/tmp"));
 	ck_assert(path_is_under("/tmp", "/tmp"));
 	ck_assert(!path_is_under("/tmpx", "/tmp"));

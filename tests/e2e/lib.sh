@@ -1,0 +1,118 @@
+#!/bin/bash
+# Shared helpers for the end-to-end suites: TAP-style results, a busybox
+# rootfs, bundles, node configs. Everything lives under $WORK and is removed.
+
+E2E_PASS=0
+E2E_FAIL=0
+E2E_N=0
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+CLAMPDOWN=${CLAMPDOWN:-$TOP/clampdown}
+RUNC=$(command -v runc || echo /usr/sbin/runc)
+CRUN=$(command -v crun || echo /usr/bin/crun)
+
+ok() {
+	E2E_N=$((E2E_N + 1))
+	E2E_PASS=$((E2E_PASS + 1))
+	echo "ok $E2E_N - $*"
+}
+
+not_ok() {
+	E2E_N=$((E2E_N + 1))
+	E2E_FAIL=$((E2E_FAIL + 1))
+	echo "not ok $E2E_N - $*"
+}
+
+# check NAME COMMAND...: one result from a command's status
+check() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
+# expect_eq NAME GOT WANT
+expect_eq() {
+	if [ "$2" == "$3" ]; then ok "$1"; else not_ok "$1 (got '$2', want '$3')"; fi
+}
+
+# expect_match NAME TEXT REGEX
+expect_match() {
+	if [[ $2 =~ $3 ]]; then ok "$1"; else not_ok "$1 ('$2' does not match '$3')"; fi
+}
+
+# Every skip is a failure in CI (bubblewrap's BWRAP_MUST_WORK).
+skip_or_fail() {
+	if [ "${CI:-}" = true ]; then
+		not_ok "$1 (skipped, and CI=true forbids skips)"
+	else
+		echo "ok $((E2E_N + 1)) - # SKIP $1"
+		E2E_N=$((E2E_N + 1))
+	fi
+}
+
+# jq_ok FILE [jq args] FILTER: the filter holds (exit status only)
+jq_ok() {
+	local f=$1
+	shift
+	jq -e "$@" "$f" >/dev/null 2>&1
+}
+
+summary() {
+	echo "$1: $E2E_PASS passed, $E2E_FAIL failed"
+	[ "$E2E_FAIL" -eq 0 ]
+}
+
+require_root() {
+	if [ "$(id -u)" -ne 0 ]; then
+		skip_or_fail "$1 needs root"
+		summary "$1"
+		exit $?
+	fi
+}
+
+# make_rootfs DIR: a busybox-static root with every applet linked
+make_rootfs() {
+	local d=$1 a
+	mkdir -p "$d"/{bin,dev,proc,sys,tmp,run,etc,root}
+	cp /bin/busybox "$d/bin/busybox"
+	for a in $(/bin/busybox --list); do
+		[ -e "$d/bin/$a" ] || ln -s busybox "$d/bin/$a"
+	done
+	echo 'root:x:0:0:root:/root:/bin/sh' >"$d/etc/passwd"
+	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>"$d/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$d/etc/group"
+}
+
+# make_bundle DIR ROOTFS SCRIPT [JQ-FILTER]: runc's default spec running sh -c SCRIPT
+make_bundle() {
+	local dir=$1 rootfs=$2 script=$3 filter=${4:-.}
+	mkdir -p "$dir"
+	(cd "$dir" && "$RUNC" spec)
+	jq --arg r "$rootfs" --arg s "$script" \
+		'.root.path=$r | .root.readonly=false | .process.terminal=false | .process.args=["sh","-c",$s]' \
+		"$dir/config.json" | jq "$filter" >"$dir/config.json.new"
+	mv "$dir/config.json.new" "$dir/config.json"
+}
+
+# node_config FILE RUNTIME PROFILE_DIR LOG [extra jq]
+node_config() {
+	jq -n --arg rt "$2" --arg pd "$3" --arg log "$4" \
+		'{runtime:$rt, profile_dir:$pd, decision_log:$log, default_profile:"restricted",
+		  selectable_profiles:["restricted","baseline","audit"]}' | jq "${5:-.}" >"$1"
+}
+
+# Hybrid cgroup hosts: crun refuses while hugetlb sits on the v2 hierarchy.
+HUGETLB_MOUNTED=
+prepare_cgroups_for_crun() {
+	if [ -d /sys/fs/cgroup/unified ] && grep -qw hugetlb /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null &&
+		! mountpoint -q /sys/fs/cgroup/hugetlb; then
+		mkdir -p /sys/fs/cgroup/hugetlb
+		mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb && HUGETLB_MOUNTED=1
+	fi
+}
+
+restore_cgroups() {
+	if [ -n "$HUGETLB_MOUNTED" ]; then
+		umount /sys/fs/cgroup/hugetlb 2>/dev/null && rmdir /sys/fs/cgroup/hugetlb 2>/dev/null
+	fi
+	return 0
+}
