@@ -23,4 +23,12 @@ int fs_read_at(int dirfd, const char *name, bool nofollow, size_t max, char **re
 int fs_read_fd(int fd, const char *what, size_t max, char **ret, size_t *ret_len, struct cd_error *err)
     __attribute__((nonnull, warn_unused_result));
 
+/*
+ * Replace dirfd/name with text: a temp file in the same directory, written,
+ * given st's mode and owner, fsync'd, renamed over name, directory fsync'd.
+ * dirfd must be opened O_RDONLY (not O_PATH) for the directory fsync.
+ */
+int fs_replace_at(int dirfd, const char *name, const char *text, size_t len, const struct stat *st,
+		  struct cd_error *err) __attribute__((nonnull, warn_unused_result));
+
 #endif

@@ -21,7 +21,16 @@ enum cd_command {
 };
 
 #define RUNC_MAX_MULTI 64
-#define RUNC_MAX_DROP  8
+#define RUNC_MAX_OCC   128
+#define RUNC_MAX_EXTRA 16
+
+/* One subcommand flag as given: where it is, so a rule can drop or outvote it. */
+struct runc_flag_occ {
+	const char *name;  /* canonical long name: "user", "cap", "pids-limit" */
+	const char *value; /* the value; "true"/"false" for booleans */
+	int index;	   /* argv index of the flag */
+	int value_index;   /* argv index of a separate value, or -1 */
+};
 
 struct runc_args {
 	int argc;
@@ -32,9 +41,12 @@ struct runc_args {
 	const char *root;
 	const char *clampdown_config;
 	bool help, version;
-	/* argv indices clampdown removes before calling the runtime */
-	int drop[RUNC_MAX_DROP];
-	int ndrop;
+	/* how the runtime's argv differs: per index NULL (keep), RUNC_ARG_DROP or a replacement */
+	const char **override;
+	/* tokens inserted before argv[extra_at] (argc: at the end) */
+	const char *extra[RUNC_MAX_EXTRA];
+	int nextra;
+	int extra_at;
 	/* the command */
 	int cmd_index;
 	enum cd_command cmd;
@@ -44,6 +56,9 @@ struct runc_args {
 	const char *id;
 	int id_index;
 	bool sub_help;
+	/* every exec/update flag, in order */
+	struct runc_flag_occ occ[RUNC_MAX_OCC];
+	int nocc;
 	/* exec */
 	const char *process_file;
 	const char *user;
@@ -61,6 +76,14 @@ struct runc_args {
 /* Parse argv; refuses what runc would refuse and what clampdown cannot tell apart. */
 int runc_args_parse(int argc, char **argv, struct runc_args *ret, struct cd_error *err)
     __attribute__((nonnull, warn_unused_result));
+
+extern const char RUNC_ARG_DROP[];
+
+/* Remove a flag and its value from the runtime's argv. */
+void runc_args_drop(struct runc_args *a, const struct runc_flag_occ *o) __attribute__((nonnull));
+
+/* Add a token the runtime sees after every flag given (Go flags: the last one wins). */
+int runc_args_add(struct runc_args *a, const char *token) __attribute__((nonnull, warn_unused_result));
 
 /* True for the commands whose bundle or process clampdown hardens. */
 bool runc_args_hardens(const struct runc_args *a) __attribute__((nonnull));

@@ -3,7 +3,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -98,5 +101,78 @@ int fs_read_fd(int fd, const char *what, size_t max, char **ret, size_t *ret_len
 	buf[n] = '\0';
 	*ret = steal_pointer(&buf);
 	*ret_len = n;
+	return 0;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t k = write(fd, buf, len);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -errno;
+		buf += k;
+		len -= (size_t)k;
+	}
+	return 0;
+}
+
+static int open_temp(int dirfd, const char *name, char *tmp, size_t cap, struct cd_error *err)
+{
+	uint64_t rnd = 0;
+	int fd;
+
+	if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
+		return cd_err_sys(err, "getrandom");
+	snprintf(tmp, cap, ".%s.clampdown-%016llx", name, (unsigned long long)rnd);
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return cd_err_sys(err, "cannot create a temporary file beside %s", name);
+	return fd;
+}
+
+/* Everything but the rename: data, mode, owner, on disk. */
+static int fill_temp(int fd, const char *name, const char *text, size_t len, const struct stat *st,
+		     struct cd_error *err)
+{
+	int r = write_all(fd, text, len);
+
+	if (r < 0) {
+		errno = -r;
+		return cd_err_sys(err, "cannot write the new %s", name);
+	}
+	if (fchown(fd, st->st_uid, st->st_gid) < 0)
+		return cd_err_sys(err, "cannot keep the owner of %s", name);
+	if (fchmod(fd, st->st_mode & 07777) < 0)
+		return cd_err_sys(err, "cannot keep the mode of %s", name);
+	if (fsync(fd) < 0)
+		return cd_err_sys(err, "cannot sync the new %s", name);
+	return 0;
+}
+
+int fs_replace_at(int dirfd, const char *name, const char *text, size_t len, const struct stat *st,
+		  struct cd_error *err)
+{
+	cleanup_close int fd = -1;
+	char tmp[320];
+	int r;
+
+	if (strlen(name) > 255)
+		return cd_err(err, ENAMETOOLONG, "%s: name too long", name);
+	fd = open_temp(dirfd, name, tmp, sizeof(tmp), err);
+	if (fd < 0)
+		return fd;
+	r = fill_temp(fd, name, text, len, st, err);
+	if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
+		r = cd_err_sys(err, "cannot rename the new %s into place", name);
+	if (r < 0) {
+		unlinkat(dirfd, tmp, 0);
+		return r;
+	}
+	/* the rename itself must survive a crash too */
+	if (fsync(dirfd) < 0)
+		return cd_err_sys(err, "cannot sync the directory of %s", name);
 	return 0;
 }

@@ -157,7 +157,7 @@ struct command_def {
 static const struct command_def commands[] = {
 	{ "create", CMD_CREATE, create_flags, true },	 { "run", CMD_RUN, run_flags, true },
 	{ "restore", CMD_RESTORE, restore_flags, true }, { "exec", CMD_EXEC, exec_flags, false },
-	{ "update", CMD_UPDATE, update_flags, false },	 { NULL, CMD_OTHER, NULL, false },
+	{ "update", CMD_UPDATE, update_flags, true },	 { NULL, CMD_OTHER, NULL, false },
 };
 
 static const struct flag_def *find_flag(const struct flag_def *t, const char *name, size_t len)
@@ -217,6 +217,32 @@ static int store(struct runc_args *a, int slot, const char *value)
 
 enum step { STEP_FLAG, STEP_STOP, STEP_END };
 
+const char RUNC_ARG_DROP[] = "";
+
+/* argv index of a token: reordering moves pointers, never copies strings */
+static int index_of(const struct runc_args *a, const char *tok)
+{
+	for (int i = 0; i < a->argc; i++)
+		if (a->argv[i] == tok)
+			return i;
+	return -1;
+}
+
+static int record(struct runc_args *a, const struct flag_def *f, const char *flag_tok, const char *value_tok,
+		  const char *value)
+{
+	struct runc_flag_occ *o;
+
+	if (a->nocc == RUNC_MAX_OCC)
+		return -E2BIG;
+	o = &a->occ[a->nocc++];
+	o->name = f->name;
+	o->value = value;
+	o->index = index_of(a, flag_tok);
+	o->value_index = value_tok ? index_of(a, value_tok) : -1;
+	return 0;
+}
+
 /*
  * One step of Go's flag.FlagSet.Parse over args[*i]: consume a flag (and
  * its value), or report where the flags stop. "--" is consumed.
@@ -258,6 +284,8 @@ static int go_flag_step(const struct flag_def *table, char **args, int n, int *i
 			a->version = b;
 		else if (f->slot == S_NNP)
 			a->no_new_privs = b ? "true" : "false";
+		if (!global && record(a, f, args[at], NULL, b ? "true" : "false") < 0)
+			return cd_err(err, E2BIG, "more than %d flags", RUNC_MAX_OCC);
 		return *ret = STEP_FLAG, 0;
 	}
 	if (eq) {
@@ -269,39 +297,37 @@ static int go_flag_step(const struct flag_def *table, char **args, int n, int *i
 	}
 	if (store(a, f->slot, value) < 0)
 		return cd_err(err, E2BIG, "-%s given more than %d times", f->name, RUNC_MAX_MULTI);
+	if (!global && record(a, f, args[at], eq ? NULL : args[at + 1], value) < 0)
+		return cd_err(err, E2BIG, "more than %d flags", RUNC_MAX_OCC);
 	if (f->slot == S_CLAMPDOWN_CONFIG) {
 		/* every occurrence is removed; the last one wins */
-		if (a->ndrop + 2 > RUNC_MAX_DROP)
-			return cd_err(err, E2BIG, "--clampdown-config given too often");
-		a->drop[a->ndrop++] = at;
+		a->override[at] = RUNC_ARG_DROP;
 		if (!eq)
-			a->drop[a->ndrop++] = at + 1;
+			a->override[at + 1] = RUNC_ARG_DROP;
 	}
 	return *ret = STEP_FLAG, 0;
 }
 
-/* urfave/cli v1.22 argIsFlag */
+/* urfave/cli v1.22 argIsFlag: "-x", "--x", "-x=v" naming one of the command's flags */
 static bool arg_is_flag(const struct flag_def *table, const char *arg)
 {
 	const char *name = arg;
-	size_t len;
 
-	if (!strcmp(arg, "-") || arg[0] != '-')
+	if (!strcmp(arg, "-") || !strcmp(arg, "--") || arg[0] != '-')
 		return false;
-	if (!strncmp(name, "--", 2))
-		name += 2;
-	else
-		name += 1;
-	/* strings.Replace(arg, "-", "", 2) removes the first two dashes anywhere,
-	 * but after the HasPrefix checks they are the leading ones, except for
-	 * "--" followed by more dashes, where the third is stripped next. */
+	name += name[1] == '-' ? 2 : 1;
+	/* strings.Replace removes the first dashes wherever they are; past the
+	 * leading ones only "---x" has one more, which Go's parser refuses anyway */
 	if (name[0] == '-')
 		name++;
-	len = strcspn(name, "=");
-	return find_flag(table, name, len) != NULL;
+	return find_flag(table, name, strcspn(name, "=")) != NULL;
 }
 
-/* urfave/cli v1.22 reorderArgs: flags (and what may be their values) first. */
+/*
+ * urfave/cli v1.22 reorderArgs, as in the runc Debian ships: flags first, each
+ * followed by the next token unless that is itself a flag; "--" moves to the
+ * front of the rest, and nothing after it is reordered.
+ */
 static char **reorder_args(const struct flag_def *table, char **args, int n)
 {
 	char **out = calloc((size_t)n + 1, sizeof(*out));
@@ -314,13 +340,15 @@ static char **reorder_args(const struct flag_def *table, char **args, int n)
 		return NULL;
 	}
 	for (int i = 0; i < n; i++) {
-		if (!strcmp(args[i], "--")) {
-			while (i < n)
-				rest[nr++] = args[i++];
-			break;
-		} else if (may_value && args[i][0] != '-') {
+		if (may_value && !arg_is_flag(table, args[i])) {
 			may_value = false;
 			out[nf++] = args[i];
+		} else if (!strcmp(args[i], "--")) {
+			memmove(rest + 1, rest, (size_t)nr * sizeof(*rest));
+			rest[0] = args[i];
+			nr++;
+			while (++i < n)
+				rest[nr++] = args[i];
 		} else if (arg_is_flag(table, args[i])) {
 			out[nf++] = args[i];
 			may_value = strchr(args[i], '=') == NULL;
@@ -362,7 +390,10 @@ static int parse_command_flags(struct runc_args *a, const struct command_def *c,
 	}
 	if (i < n) {
 		a->id = args ? args[i] : a->argv[base + i];
-		a->id_index = args ? -1 : base + i;
+		a->id_index = index_of(a, a->id);
+		/* exec's flags end at the id: added flags go just before it */
+		if (!c->reorder)
+			a->extra_at = a->id_index;
 	}
 	/* runc's create/run/restore take exactly one argument, the id */
 	if (c->reorder && n - i != 1 && !a->sub_help)
@@ -377,7 +408,10 @@ int runc_args_parse(int argc, char **argv, struct runc_args *ret, struct cd_erro
 	const struct command_def *c;
 	int r;
 
-	*ret = (struct runc_args){ .argc = argc, .argv = argv, .cmd_index = -1, .id_index = -1 };
+	*ret = (struct runc_args){ .argc = argc, .argv = argv, .cmd_index = -1, .id_index = -1, .extra_at = argc };
+	ret->override = calloc((size_t)argc + 1, sizeof(*ret->override));
+	if (!ret->override)
+		return cd_err(err, ENOMEM, "out of memory");
 	r = parse_global(ret, err);
 	if (r < 0)
 		return r;
@@ -404,21 +438,38 @@ bool runc_args_hardens(const struct runc_args *a)
 	       a->cmd == CMD_UPDATE;
 }
 
+void runc_args_drop(struct runc_args *a, const struct runc_flag_occ *o)
+{
+	a->override[o->index] = RUNC_ARG_DROP;
+	if (o->value_index >= 0)
+		a->override[o->value_index] = RUNC_ARG_DROP;
+}
+
+int runc_args_add(struct runc_args *a, const char *token)
+{
+	if (a->nextra == RUNC_MAX_EXTRA)
+		return -E2BIG;
+	a->extra[a->nextra++] = token;
+	return 0;
+}
+
 char **runc_args_runtime_argv(const struct runc_args *a, const char *runtime)
 {
-	char **out = calloc((size_t)a->argc + 1, sizeof(*out));
+	char **out = calloc((size_t)a->argc + RUNC_MAX_EXTRA + 1, sizeof(*out));
 	int n = 0;
 
 	if (!out)
 		return NULL;
 	out[n++] = (char *)runtime;
-	for (int i = 1; i < a->argc; i++) {
-		bool dropped = false;
-
-		for (int k = 0; k < a->ndrop; k++)
-			dropped |= a->drop[k] == i;
-		if (!dropped)
-			out[n++] = a->argv[i];
+	for (int i = 1; i <= a->argc; i++) {
+		if (i == a->extra_at)
+			for (int k = 0; k < a->nextra; k++)
+				out[n++] = (char *)a->extra[k];
+		if (i == a->argc)
+			break;
+		if (a->override[i] == RUNC_ARG_DROP)
+			continue;
+		out[n++] = (char *)(a->override[i] ? a->override[i] : a->argv[i]);
 	}
 	return out;
 }

@@ -129,9 +129,14 @@ START_TEST(reorder_quirks)
 	ck_assert_int_lt(PARSE(&a, &err, "create", "--", "id", "--bundle", "/b"), 0);
 	ck_assert_int_eq(PARSE(&a, &err, "create", "--bundle", "/b", "--", "id"), 0);
 	ck_assert_str_eq(a.id, "id");
-	/* a value flag takes the next token even when it starts with a dash */
-	ck_assert_int_eq(PARSE(&a, &err, "create", "--pid-file", "--bundle", "id"), 0);
-	ck_assert_ptr_null(a.bundle);
+	/* each checked against runc 1.1.5: the token after a flag is its value
+	 * unless it is one of the command's flags, even when it starts with '-' */
+	ck_assert_int_eq(PARSE(&a, &err, "update", "--pids-limit", "-1", "id"), 0);
+	ck_assert_str_eq(a.id, "id");
+	ck_assert_int_eq(PARSE(&a, &err, "create", "--bundle", "--", "id"), 0);
+	ck_assert_str_eq(a.bundle, "--");
+	ck_assert_int_lt(PARSE(&a, &err, "create", "id", "--", "--bundle", "/x"), 0);
+	ck_assert_int_lt(PARSE(&a, &err, "create", "id", "-b", "/b", "--", "x"), 0);
 	ck_assert_int_eq(PARSE(&a, &err, "create", "--help"), 0);
 	ck_assert(a.sub_help);
 	ck_assert(!runc_args_hardens(&a));
@@ -168,8 +173,15 @@ START_TEST(update_resources)
 	ck_assert_int_eq(PARSE(&a, &err, "update", "--resources=-", "id"), 0);
 	ck_assert_int_eq(a.cmd, CMD_UPDATE);
 	ck_assert_str_eq(a.resources, "-");
-	ck_assert_int_eq(PARSE(&a, &err, "update", "--pids-limit", "-1", "id"), 0);
+	ck_assert_int_eq(PARSE(&a, &err, "update", "--pids-limit=-1", "id"), 0);
 	ck_assert_str_eq(a.id, "id");
+	/* update reorders: flags after the id count */
+	ck_assert_int_eq(PARSE(&a, &err, "update", "id", "--pids-limit", "77"), 0);
+	ck_assert_int_eq(a.nocc, 1);
+	ck_assert_str_eq(a.occ[0].name, "pids-limit");
+	ck_assert_str_eq(a.occ[0].value, "77");
+	ck_assert_int_eq(a.occ[0].index, 3);
+	ck_assert_int_eq(a.occ[0].value_index, 4);
 }
 END_TEST
 
