@@ -58,7 +58,7 @@ check-unit: $(UNIT_BINS)
 	@scripts/run-unit.sh $(UNIT_BINS)
 
 check-e2e: clampdown
-	@tests/e2e/run.sh
+	@scripts/run-e2e.sh
 
 demo: deps
 	$(MAKE) all

@@ -7,7 +7,7 @@
 #include "runc_args.h"
 
 /* Harden what a create/run/restore/exec/update invocation starts; < 0: refuse. */
-int harden(const struct runc_args *a, const struct node_config *cfg, struct cd_error *err)
+int harden(struct runc_args *a, const struct node_config *cfg, struct cd_error *err)
     __attribute__((nonnull, warn_unused_result));
 
 #endif

@@ -29,6 +29,9 @@ int profile_load(const char *dir, const char *name, struct profile *ret, struct 
 /* Run every rule of scope on ctx, in table order. */
 int profile_apply(const struct profile *p, unsigned scope, struct rule_ctx *ctx) __attribute__((nonnull));
 
+/* Run every rule's exec_flags hook on ctx->args, in table order. */
+int profile_apply_exec_flags(const struct profile *p, struct rule_ctx *ctx) __attribute__((nonnull));
+
 void profile_free(struct profile *p);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "error.h"
 #include "jget.h"
+#include "runc_args.h"
 
 enum rule_mode { MODE_OFF, MODE_AUDIT, MODE_DENY, MODE_ENFORCE };
 
@@ -26,6 +27,8 @@ struct rule_ctx {
 	const char *source;	  /* file name for errors */
 	const char *rule;	  /* the running rule */
 	enum rule_mode mode;	  /* its mode */
+	struct runc_args *args;	  /* the command line, for rules that judge exec flags */
+	bool crun;		  /* crun's exec does not inherit the container's user or no_new_privileges */
 	json_t *findings;	  /* array, for the decision log */
 	bool changed;
 	bool denied;
@@ -40,6 +43,8 @@ struct rule_def {
 	const char *const *keys; /* its keys besides "mode" */
 	int (*load)(const json_t *obj, const struct jpath *at, void **ret_conf, struct cd_error *err);
 	int (*apply)(struct rule_ctx *ctx, const void *conf);
+	/* exec without --process: judge runc's flags (may be NULL) */
+	int (*exec_flags)(struct rule_ctx *ctx, const void *conf);
 };
 
 extern const struct rule_def rule_user;

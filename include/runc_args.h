@@ -26,10 +26,11 @@ enum cd_command {
 
 /* One subcommand flag as given: where it is, so a rule can drop or outvote it. */
 struct runc_flag_occ {
-	const char *name;  /* canonical long name: "user", "cap", "pids-limit" */
-	const char *value; /* the value; "true"/"false" for booleans */
-	int index;	   /* argv index of the flag */
-	int value_index;   /* argv index of a separate value, or -1 */
+	const char *name;    /* canonical long name: "user", "cap", "pids-limit" */
+	const char *spelled; /* as given: "u" or "user" (urfave refuses both forms in one command) */
+	const char *value;   /* the value; "true"/"false" for booleans */
+	int index;	     /* argv index of the flag */
+	int value_index;     /* argv index of a separate value, or -1 */
 };
 
 struct runc_args {

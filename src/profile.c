@@ -135,25 +135,46 @@ int profile_load(const char *dir, const char *name, struct profile *ret, struct 
 	return r;
 }
 
+/* The profile's entry for a rule, or NULL when absent or off. */
+static const struct rule_inst *instance(const struct profile *p, const struct rule_def *d)
+{
+	for (size_t i = 0; i < p->nrules; i++)
+		if (p->rules[i].def == d && p->rules[i].mode != MODE_OFF)
+			return &p->rules[i];
+	return NULL;
+}
+
 /* Rules run in table order whatever order the profile lists them in. */
 int profile_apply(const struct profile *p, unsigned scope, struct rule_ctx *ctx)
 {
-	int r;
-
 	for (const struct rule_def *const *d = rules_table; *d; d++) {
-		if (!((*d)->scope & scope))
-			continue;
-		for (size_t i = 0; i < p->nrules; i++) {
-			const struct rule_inst *ri = &p->rules[i];
+		const struct rule_inst *ri = instance(p, *d);
+		int r;
 
-			if (ri->def != *d || ri->mode == MODE_OFF)
-				continue;
-			ctx->rule = ri->def->name;
-			ctx->mode = ri->mode;
-			r = ri->def->apply(ctx, ri->conf);
-			if (r < 0)
-				return r;
-		}
+		if (!ri || !((*d)->scope & scope))
+			continue;
+		ctx->rule = ri->def->name;
+		ctx->mode = ri->mode;
+		r = ri->def->apply(ctx, ri->conf);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int profile_apply_exec_flags(const struct profile *p, struct rule_ctx *ctx)
+{
+	for (const struct rule_def *const *d = rules_table; *d; d++) {
+		const struct rule_inst *ri = instance(p, *d);
+		int r;
+
+		if (!ri || !(*d)->exec_flags)
+			continue;
+		ctx->rule = ri->def->name;
+		ctx->mode = ri->mode;
+		r = ri->def->exec_flags(ctx, ri->conf);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }

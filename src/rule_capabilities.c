@@ -164,6 +164,27 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 	return 0;
 }
 
+/* runc exec --cap adds to every set: only allowed exact spellings stay. */
+static int exec_flags(struct rule_ctx *ctx, const void *conf)
+{
+	const struct caps_conf *c = conf;
+	struct runc_args *a = ctx->args;
+
+	for (int i = 0; i < a->nocc; i++) {
+		const struct runc_flag_occ *o = &a->occ[i];
+		int cap;
+
+		if (strcmp(o->name, "cap"))
+			continue;
+		cap = caps_from_spec_name(o->value);
+		if (cap >= 0 && (c->allow & (1ULL << cap)))
+			continue;
+		if (rule_finding(ctx, "exec --cap", json_string(o->value), NULL, "not allowed: %s", o->value))
+			runc_args_drop(a, o);
+	}
+	return 0;
+}
+
 const struct rule_def rule_capabilities = {
 	.name = "capabilities",
 	.scope = SCOPE_PROCESS,
@@ -171,4 +192,5 @@ const struct rule_def rule_capabilities = {
 	.keys = keys,
 	.load = load,
 	.apply = apply,
+	.exec_flags = exec_flags,
 };

@@ -1,4 +1,7 @@
 /* no_new_privileges: setuid binaries and file capabilities grant nothing. */
+#include <errno.h>
+#include <string.h>
+
 #include "rules.h"
 
 static int apply(struct rule_ctx *ctx, const void *conf)
@@ -16,6 +19,28 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 	return 0;
 }
 
+/*
+ * runc exec --no-new-privs=false turns it off (the last one counts); crun's
+ * exec has it off unless the flag is given. A later bare flag, which both
+ * read as true, settles it.
+ */
+static int exec_flags(struct rule_ctx *ctx, const void *conf)
+{
+	struct runc_args *a = ctx->args;
+	bool off = a->no_new_privs ? !strcmp(a->no_new_privs, "false") : ctx->crun;
+
+	(void)conf;
+	if (!off)
+		return 0;
+	if (rule_finding(ctx, "exec --no-new-privs", a->no_new_privs ? json_false() : NULL, json_true(),
+			 a->no_new_privs
+			     ? "the process may gain privileges through setuid binaries or file capabilities"
+			     : "crun's exec leaves no_new_privileges off unless the flag is given") &&
+	    runc_args_add(a, "--no-new-privs") < 0)
+		return cd_err(ctx->err, E2BIG, "too many flags to add");
+	return 0;
+}
+
 const struct rule_def rule_no_new_privileges = {
 	.name = "no_new_privileges",
 	.scope = SCOPE_PROCESS,
@@ -23,4 +48,5 @@ const struct rule_def rule_no_new_privileges = {
 	.keys = NULL,
 	.load = NULL,
 	.apply = apply,
+	.exec_flags = exec_flags,
 };

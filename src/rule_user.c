@@ -1,7 +1,9 @@
 /* user: no process runs as uid 0 or with gid 0. */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rules.h"
 
@@ -97,6 +99,97 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 	return fix_gids(ctx, user);
 }
 
+/*
+ * An id as runc's exec flags would read it, accepted only in its plain
+ * decimal form 1..2^32-1. Anything else ("0", "00", "+0", "0x0",
+ * "4294967296", which Go's uint32() wraps to 0) counts as root.
+ */
+static bool plain_nonzero_id(const char *s, size_t n)
+{
+	uint64_t v = 0;
+
+	if (n == 0 || n > 10 || s[0] == '0')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	return v <= UINT32_MAX;
+}
+
+/*
+ * Add flag=value after the caller's flags, in the caller's spelling (urfave
+ * refuses "-u" and "--user" in one command); a short flag as two tokens,
+ * which Go's flag package and crun's argp both read the same way.
+ */
+static int outvote(struct rule_ctx *ctx, const char *flag, const char *value)
+{
+	char *tok = NULL, *val = strdup(value);
+	int r;
+
+	if (!val)
+		return cd_err(ctx->err, ENOMEM, "out of memory");
+	if (strlen(flag) == 1)
+		r = asprintf(&tok, "-%s", flag) < 0 ? -ENOMEM : runc_args_add(ctx->args, tok);
+	else
+		r = asprintf(&tok, "--%s=%s", flag, value) < 0 ? -ENOMEM : runc_args_add(ctx->args, tok);
+	if (r >= 0 && strlen(flag) == 1)
+		r = runc_args_add(ctx->args, val);
+	if (r < 0)
+		return cd_err(ctx->err, E2BIG, "too many flags to add");
+	return 0;
+}
+
+static int exec_user_flag(struct rule_ctx *ctx, const struct user_conf *c, const struct runc_flag_occ *o)
+{
+	const char *colon = strchr(o->value, ':');
+	size_t ulen = colon ? (size_t)(colon - o->value) : strlen(o->value);
+	char want[32];
+
+	if (!plain_nonzero_id(o->value, ulen)) {
+		snprintf(want, sizeof(want), "%lld:%lld", (long long)c->uid, (long long)c->gid);
+		if (rule_finding(ctx, "exec --user", json_string(o->value), json_string(want),
+				 "the process runs as root"))
+			return outvote(ctx, o->spelled, want);
+	} else if (colon && !plain_nonzero_id(colon + 1, strlen(colon + 1))) {
+		snprintf(want, sizeof(want), "%.*s:%lld", (int)ulen, o->value, (long long)c->gid);
+		if (rule_finding(ctx, "exec --user", json_string(o->value), json_string(want),
+				 "the process runs with group 0 (root)"))
+			return outvote(ctx, o->spelled, want);
+	}
+	return 0;
+}
+
+static int exec_flags(struct rule_ctx *ctx, const void *conf)
+{
+	struct runc_args *a = ctx->args;
+	const struct runc_flag_occ *last_user = NULL;
+
+	for (int i = 0; i < a->nocc; i++) {
+		const struct runc_flag_occ *o = &a->occ[i];
+
+		if (!strcmp(o->name, "user"))
+			last_user = o; /* a string flag: the last one counts */
+		else if (!strcmp(o->name, "additional-gids") && !plain_nonzero_id(o->value, strlen(o->value)) &&
+			 rule_finding(ctx, "exec --additional-gids", json_string(o->value), NULL,
+				      "supplementary group 0 (root)"))
+			runc_args_drop(a, o);
+	}
+	if (last_user)
+		return exec_user_flag(ctx, conf, last_user);
+	if (ctx->crun) {
+		const struct user_conf *c = conf;
+		char want[32];
+
+		snprintf(want, sizeof(want), "%lld:%lld", (long long)c->uid, (long long)c->gid);
+		if (rule_finding(ctx, "exec --user", NULL, json_string(want),
+				 "crun's exec runs as root unless --user is given"))
+			return outvote(ctx, "user", want);
+	}
+	return 0;
+}
+
 const struct rule_def rule_user = {
 	.name = "user",
 	.scope = SCOPE_PROCESS,
@@ -104,4 +197,5 @@ const struct rule_def rule_user = {
 	.keys = keys,
 	.load = load,
 	.apply = apply,
+	.exec_flags = exec_flags,
 };

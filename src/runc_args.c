@@ -237,6 +237,10 @@ static int record(struct runc_args *a, const struct flag_def *f, const char *fla
 		return -E2BIG;
 	o = &a->occ[a->nocc++];
 	o->name = f->name;
+	o->spelled = f->alias && strcspn(flag_tok + strspn(flag_tok, "-"), "=") == strlen(f->alias) &&
+			     !strncmp(flag_tok + strspn(flag_tok, "-"), f->alias, strlen(f->alias))
+			 ? f->alias
+			 : f->name;
 	o->value = value;
 	o->index = index_of(a, flag_tok);
 	o->value_index = value_tok ? index_of(a, value_tok) : -1;

@@ -202,4 +202,4 @@ node_config "$WORK/nolog.json" "$RUNC" "$WORK/profiles" "/proc/clampdown/decisio
 check "unwritable decision log: container still runs" run_through "$RUNC" "$WORK/nolog.json" "$b" e2e-nolog
 expect_match "and stderr says so" "$(cat "$b.err")" "cannot write the decision log"
 
-summary e2e
+summary core
