@@ -18,11 +18,12 @@ enum rule_mode { MODE_OFF, MODE_AUDIT, MODE_DENY, MODE_ENFORCE };
 #define MODES_ALL ((1u << MODE_OFF) | (1u << MODE_AUDIT) | (1u << MODE_DENY) | (1u << MODE_ENFORCE))
 
 /* What a rule hardens: a whole container, or a process (create and exec). */
-enum rule_scope { SCOPE_CONTAINER = 1, SCOPE_PROCESS = 2 };
+enum rule_scope { SCOPE_CONTAINER = 1, SCOPE_PROCESS = 2, SCOPE_UPDATE = 4 };
 
 struct rule_ctx {
 	json_t *spec;		  /* config.json; NULL when hardening an exec process */
 	json_t *process;	  /* the process being hardened */
+	json_t *resources;	  /* runc update's resources; 0 there means "unchanged" */
 	const char *process_path; /* "process" or the process file */
 	const char *source;	  /* file name for errors */
 	const char *rule;	  /* the running rule */

@@ -26,11 +26,10 @@ enum cd_command {
 
 /* One subcommand flag as given: where it is, so a rule can drop or outvote it. */
 struct runc_flag_occ {
-	const char *name;    /* canonical long name: "user", "cap", "pids-limit" */
-	const char *spelled; /* as given: "u" or "user" (urfave refuses both forms in one command) */
-	const char *value;   /* the value; "true"/"false" for booleans */
-	int index;	     /* argv index of the flag */
-	int value_index;     /* argv index of a separate value, or -1 */
+	const char *name;  /* canonical long name: "user", "cap", "pids-limit" */
+	const char *value; /* the value; "true"/"false" for booleans */
+	int index;	   /* argv index of the flag */
+	int value_index;   /* argv index of a separate value, or -1 */
 };
 
 struct runc_args {
@@ -83,8 +82,16 @@ extern const char RUNC_ARG_DROP[];
 /* Remove a flag and its value from the runtime's argv. */
 void runc_args_drop(struct runc_args *a, const struct runc_flag_occ *o) __attribute__((nonnull));
 
-/* Add a token the runtime sees after every flag given (Go flags: the last one wins). */
+/* Add a token the runtime sees after every flag given. */
 int runc_args_add(struct runc_args *a, const char *token) __attribute__((nonnull, warn_unused_result));
+
+/*
+ * Make --name=value the only occurrence of a flag: every given spelling is
+ * dropped (runc keeps the last, crun's update the first) and one is added.
+ * value NULL adds the bare boolean flag.
+ */
+int runc_args_set_flag(struct runc_args *a, const char *name, const char *value)
+    __attribute__((nonnull(1, 2), warn_unused_result));
 
 /* True for the commands whose bundle or process clampdown hardens. */
 bool runc_args_hardens(const struct runc_args *a) __attribute__((nonnull));

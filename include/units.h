@@ -10,4 +10,7 @@ int units_parse_size(const char *s, int64_t *ret) __attribute__((nonnull, warn_u
 /* A whole decimal int64 with nothing around it. */
 int units_parse_i64(const char *s, int64_t *ret) __attribute__((nonnull, warn_unused_result));
 
+/* docker/go-units RAMInBytes, as runc update reads --memory: "1.5g", "512 MiB", "100". */
+int units_parse_ram(const char *s, int64_t *ret) __attribute__((nonnull, warn_unused_result));
+
 #endif

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include "report.h"
 #include "runtime_state.h"
 #include "spec_schema.h"
+#include "units.h"
 
 /* The profile named by the annotation, if selectable, else the default. */
 static int pick_profile(const json_t *ann, const struct node_config *cfg, const char *source, const char **ret,
@@ -109,6 +111,14 @@ static int harden_bundle(struct runc_args *a, const struct node_config *cfg, str
 	return finish(a, cfg, p.name, &ctx, "container", r, err);
 }
 
+/* crun's exec and update grammars differ from runc's in ways the rules must know. */
+static bool runtime_is_crun(const struct node_config *cfg)
+{
+	const char *base = strrchr(cfg->runtime, '/');
+
+	return !strncmp(base ? base + 1 : cfg->runtime, "crun", 4);
+}
+
 /* The profile of a running container, by what its runtime recorded. */
 static int container_profile(const struct runc_args *a, const struct node_config *cfg, struct profile *p,
 			     struct cd_error *err)
@@ -175,11 +185,8 @@ static int harden_exec(struct runc_args *a, const struct node_config *cfg, struc
 {
 	struct profile p __attribute__((cleanup(profile_free))) = { 0 };
 	cleanup_json json_t *findings = json_array();
-	const char *base = strrchr(cfg->runtime, '/');
-	struct rule_ctx ctx = { .findings = findings, .args = a, .err = err };
+	struct rule_ctx ctx = { .findings = findings, .args = a, .err = err, .crun = runtime_is_crun(cfg) };
 	int r = container_profile(a, cfg, &p, err);
-
-	ctx.crun = !strncmp(base ? base + 1 : cfg->runtime, "crun", 4);
 
 	if (r < 0)
 		return r;
@@ -189,6 +196,191 @@ static int harden_exec(struct runc_args *a, const struct node_config *cfg, struc
 	return finish(a, cfg, p.name, &ctx, "exec in container", r, err);
 }
 
+/* The JSON runc update reads goes to it on stdin from a memfd (the only copy, once read). */
+static int feed_stdin(const char *text, size_t len, struct cd_error *err)
+{
+	cleanup_close int fd = memfd_create("clampdown-update", MFD_CLOEXEC);
+	size_t off = 0;
+
+	if (fd < 0)
+		return cd_err_sys(err, "memfd_create");
+	while (off < len) {
+		ssize_t k = write(fd, text + off, len - off);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return cd_err_sys(err, "cannot buffer the update");
+		off += (size_t)k;
+	}
+	if (lseek(fd, 0, SEEK_SET) < 0 || dup2(fd, STDIN_FILENO) < 0)
+		return cd_err_sys(err, "cannot hand the update to the runtime");
+	return 0;
+}
+
+static const struct runc_flag_occ *last_occ(const struct runc_args *a, const char *name)
+{
+	const struct runc_flag_occ *o = NULL;
+
+	for (int i = 0; i < a->nocc; i++)
+		if (!strcmp(a->occ[i].name, name))
+			o = &a->occ[i];
+	return o;
+}
+
+/* update --resources FILE|-: judged as JSON, passed on through stdin. */
+static int harden_update_json(struct rule_ctx *ctx, const struct profile *p, struct cd_error *err)
+{
+	struct runc_args *a = ctx->args;
+	const struct runc_flag_occ *o = last_occ(a, "resources");
+	cleanup_free char *text = NULL, *out = NULL;
+	cleanup_json json_t *res = NULL;
+	bool from_stdin = !strcmp(a->resources, "-");
+	struct stat st;
+	size_t len = 0;
+	int r;
+
+	r = from_stdin ? fs_read_fd(STDIN_FILENO, "update --resources -", FS_MAX_FILE, &text, &len, err)
+		       : fs_read_at(AT_FDCWD, a->resources, false, FS_MAX_FILE, &text, &len, &st, err);
+	if (r >= 0)
+		r = json_text_load(text, len, ctx->source, &res, err);
+	if (r >= 0 && !json_is_object(res))
+		r = cd_err(err, EINVAL, "%s: must be a JSON object", ctx->source);
+	if (r >= 0)
+		r = spec_schema_check(res, &schema_resources, ctx->source, err);
+	if (r < 0)
+		return r;
+	ctx->resources = res;
+	r = profile_apply(p, SCOPE_UPDATE, ctx);
+	if (r < 0 || ctx->denied || (!ctx->changed && !from_stdin))
+		return r;
+	if (ctx->changed)
+		r = json_text_dump(res, &out, &len, err);
+	if (r < 0)
+		return r;
+	if (o->value_index >= 0)
+		a->override[o->value_index] = "-";
+	else
+		a->override[o->index] = "--resources=-";
+	return feed_stdin(out ? out : text, len, err);
+}
+
+/* The update flags clampdown judges, and the JSON field each stands for. */
+static const struct update_flag {
+	const char *flag, *obj, *key;
+	bool ram;
+} update_flags[] = {
+	{ "memory", "memory", "limit", true },	  { "memory-swap", "memory", "swap", true },
+	{ "pids-limit", "pids", "limit", false }, { "cpu-quota", "cpu", "quota", false },
+	{ "cpu-period", "cpu", "period", false },
+};
+
+/* Go's strconv.ParseInt(v, 0, 64), as urfave/cli reads --pids-limit */
+static int parse_go_int0(const char *v, int64_t *ret)
+{
+	char *end = NULL;
+	long long n;
+
+	errno = 0;
+	n = strtoll(v, &end, 0);
+	if (errno || !*v || *end)
+		return -EINVAL;
+	*ret = n;
+	return 0;
+}
+
+/* A flag value as the runtime reads it; what it would refuse is refused here too. */
+static int update_flag_value(const struct update_flag *f, const char *v, bool crun, int64_t *ret, struct cd_error *err)
+{
+	int r;
+
+	if (crun)
+		r = units_parse_i64(v, ret);
+	else if (f->ram)
+		r = !strcmp(v, "-1") ? (*ret = -1, 0) : units_parse_ram(v, ret);
+	else if (!strcmp(f->flag, "pids-limit"))
+		r = parse_go_int0(v, ret);
+	else
+		r = units_parse_i64(v, ret);
+	if (r < 0)
+		return cd_err(err, EINVAL, "update --%s %s: not a value the runtime reads", f->flag, v);
+	return 0;
+}
+
+/* crun pastes numeric update flags into JSON as they are: only plain integers may pass. */
+static int crun_numeric_flags(const struct runc_args *a, struct cd_error *err)
+{
+	for (int i = 0; i < a->nocc; i++) {
+		const char *n = a->occ[i].name, *v = a->occ[i].value;
+		int64_t x;
+
+		if (!strcmp(n, "resources") || !strncmp(n, "cpuset-", 7) || !strcmp(n, "help") ||
+		    !strcmp(n, "l3-cache-schema") || !strcmp(n, "mem-bw-schema"))
+			continue;
+		if (units_parse_i64(v, &x) < 0)
+			return cd_err(err, EINVAL, "update --%s %s: crun reads only plain integers here", n, v);
+	}
+	return 0;
+}
+
+/* update with flags: judged as the JSON they stand for; clamps are outvoted by later flags. */
+static int harden_update_flags(struct rule_ctx *ctx, const struct profile *p, struct cd_error *err)
+{
+	const size_t n = sizeof(update_flags) / sizeof(update_flags[0]);
+	cleanup_json json_t *res = json_object();
+	int64_t given[sizeof(update_flags) / sizeof(update_flags[0])];
+	int r;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct runc_flag_occ *o = last_occ(ctx->args, update_flags[i].flag);
+		json_t *obj;
+
+		if (!o)
+			continue;
+		r = update_flag_value(&update_flags[i], o->value, ctx->crun, &given[i], err);
+		if (r < 0)
+			return r;
+		obj = json_object_get(res, update_flags[i].obj);
+		if (!obj)
+			json_object_set_new(res, update_flags[i].obj, obj = json_object());
+		json_object_set_new(obj, update_flags[i].key, json_integer(given[i]));
+	}
+	ctx->resources = res;
+	r = profile_apply(p, SCOPE_UPDATE, ctx);
+	for (size_t i = 0; r >= 0 && ctx->changed && i < n; i++) {
+		json_t *v = json_object_get(json_object_get(res, update_flags[i].obj), update_flags[i].key);
+		char val[32];
+
+		if (!v || (last_occ(ctx->args, update_flags[i].flag) && json_integer_value(v) == given[i]))
+			continue;
+		snprintf(val, sizeof(val), "%lld", (long long)json_integer_value(v));
+		if (runc_args_set_flag(ctx->args, update_flags[i].flag, val) < 0)
+			r = cd_err(err, E2BIG, "too many flags to add");
+	}
+	return r;
+}
+
+static int harden_update(struct runc_args *a, const struct node_config *cfg, struct cd_error *err)
+{
+	struct profile p __attribute__((cleanup(profile_free))) = { 0 };
+	cleanup_json json_t *findings = json_array();
+	struct rule_ctx ctx = { .findings = findings, .args = a, .err = err, .crun = runtime_is_crun(cfg) };
+	int r = container_profile(a, cfg, &p, err);
+
+	if (r >= 0 && ctx.crun && !a->resources)
+		r = crun_numeric_flags(a, err);
+	if (r < 0)
+		return r;
+	/* crun stops reading flags at the id (runc reorders): added flags go before it */
+	if (ctx.crun)
+		a->extra_at = a->id_index;
+	/* with --resources, the runtime ignores the other flags */
+	ctx.source =
+	    a->resources ? (!strcmp(a->resources, "-") ? "update --resources -" : a->resources) : "update flags";
+	r = a->resources ? harden_update_json(&ctx, &p, err) : harden_update_flags(&ctx, &p, err);
+	return finish(a, cfg, p.name, &ctx, "update of container", r, err);
+}
+
 int harden(struct runc_args *a, const struct node_config *cfg, struct cd_error *err)
 {
 	switch (a->cmd) {
@@ -196,6 +388,7 @@ int harden(struct runc_args *a, const struct node_config *cfg, struct cd_error *
 	case CMD_RUN:
 	case CMD_RESTORE: return harden_bundle(a, cfg, err);
 	case CMD_EXEC: return harden_exec(a, cfg, err);
+	case CMD_UPDATE: return harden_update(a, cfg, err);
 	default: return 0;
 	}
 }

@@ -21,8 +21,8 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 
 /*
  * runc exec --no-new-privs=false turns it off (the last one counts); crun's
- * exec has it off unless the flag is given. A later bare flag, which both
- * read as true, settles it.
+ * exec has it off unless the flag is given. One bare flag, which both read
+ * as true, settles it.
  */
 static int exec_flags(struct rule_ctx *ctx, const void *conf)
 {
@@ -36,7 +36,7 @@ static int exec_flags(struct rule_ctx *ctx, const void *conf)
 			 a->no_new_privs
 			     ? "the process may gain privileges through setuid binaries or file capabilities"
 			     : "crun's exec leaves no_new_privileges off unless the flag is given") &&
-	    runc_args_add(a, "--no-new-privs") < 0)
+	    runc_args_set_flag(a, "no-new-privs", NULL) < 0)
 		return cd_err(ctx->err, E2BIG, "too many flags to add");
 	return 0;
 }

@@ -211,12 +211,80 @@ static int unified(struct rule_ctx *ctx, json_t *res, const struct res_conf *c)
 	return 0;
 }
 
+/*
+ * runc update: 0 leaves a value unchanged, -1 lifts it. Only what is given
+ * is judged; a CPU quota or period given alone is pinned to a known pair,
+ * since the current one cannot be seen from here.
+ */
+static int update_limit(struct rule_ctx *ctx, json_t *obj, const char *key, const char *field, int64_t max)
+{
+	struct jpath at = { ctx->source, field };
+	int64_t v = 0;
+	int r = jget_int(obj, key, false, INT64_MIN, INT64_MAX, &at, &v, ctx->err);
+
+	if (r < 0 || v == 0 || (v > 0 && v <= max))
+		return r;
+	if (rule_finding(ctx, field, json_integer(v), json_integer(max),
+			 v < 0 ? "would lift the limit" : "above the profile's limit"))
+		json_object_set_new(obj, key, json_integer(max));
+	return 0;
+}
+
+static int update_cpu(struct rule_ctx *ctx, json_t *cpu, const struct res_conf *c)
+{
+	struct jpath at = { ctx->source, "resources.cpu" };
+	int64_t q = 0, p = 0, lim;
+	int r = jget_int(cpu, "quota", false, INT64_MIN, INT64_MAX, &at, &q, ctx->err);
+
+	if (r >= 0)
+		r = jget_int(cpu, "period", false, 0, INT64_MAX, &at, &p, ctx->err);
+	if (r < 0 || (q == 0 && p == 0))
+		return r;
+	lim = (int64_t)llround(c->cpus * (double)(p ? p : DEFAULT_PERIOD));
+	lim = lim < 1000 ? 1000 : lim;
+	if (q > 0 && q <= lim && p > 0)
+		return 0;
+	if (rule_finding(ctx, "resources.cpu", json_pack("{s:I, s:I}", "quota", (json_int_t)q, "period", (json_int_t)p),
+			 json_pack("{s:I, s:I}", "quota", (json_int_t)(q > 0 && q < lim ? q : lim), "period",
+				   (json_int_t)(p ? p : DEFAULT_PERIOD)),
+			 q < 0	   ? "would lift the CPU limit"
+			 : q > lim ? "above the profile's %g CPUs"
+				   : "quota and period must be given together",
+			 c->cpus)) {
+		json_object_set_new(cpu, "quota", json_integer(q > 0 && q < lim ? q : lim));
+		json_object_set_new(cpu, "period", json_integer(p ? p : DEFAULT_PERIOD));
+	}
+	return 0;
+}
+
+static int apply_update(struct rule_ctx *ctx, const struct res_conf *c)
+{
+	json_t *res = ctx->resources;
+	json_t *mem = json_object_get(res, "memory"), *cpu = json_object_get(res, "cpu");
+	json_t *pid = json_object_get(res, "pids");
+	int r = 0;
+
+	if (c->memory && json_is_object(mem)) {
+		r = update_limit(ctx, mem, "limit", "resources.memory.limit", c->memory);
+		if (r >= 0)
+			r = update_limit(ctx, mem, "swap", "resources.memory.swap", c->memory);
+	}
+	if (r >= 0 && c->cpus && json_is_object(cpu))
+		r = update_cpu(ctx, cpu, c);
+	if (r >= 0 && c->pids && json_is_object(pid))
+		r = update_limit(ctx, pid, "limit", "resources.pids.limit", c->pids);
+	return r < 0 ? r : unified(ctx, res, c);
+}
+
 static int apply(struct rule_ctx *ctx, const void *conf)
 {
 	const struct res_conf *c = conf;
-	json_t *linux_obj = rule_ensure_object(ctx, ctx->spec, "linux", "linux"), *res;
+	json_t *linux_obj, *res;
 	int r = 0;
 
+	if (ctx->resources)
+		return apply_update(ctx, c);
+	linux_obj = rule_ensure_object(ctx, ctx->spec, "linux", "linux");
 	if (!linux_obj)
 		return -ctx->err->code;
 	res = rule_ensure_object(ctx, linux_obj, "resources", "linux.resources");
@@ -235,7 +303,7 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 
 const struct rule_def rule_resources = {
 	.name = "resources",
-	.scope = SCOPE_CONTAINER,
+	.scope = SCOPE_CONTAINER | SCOPE_UPDATE,
 	.modes = MODES_ALL,
 	.keys = keys,
 	.load = load,

@@ -118,25 +118,9 @@ static bool plain_nonzero_id(const char *s, size_t n)
 	return v <= UINT32_MAX;
 }
 
-/*
- * Add flag=value after the caller's flags, in the caller's spelling (urfave
- * refuses "-u" and "--user" in one command); a short flag as two tokens,
- * which Go's flag package and crun's argp both read the same way.
- */
-static int outvote(struct rule_ctx *ctx, const char *flag, const char *value)
+static int set_user(struct rule_ctx *ctx, const char *value)
 {
-	char *tok = NULL, *val = strdup(value);
-	int r;
-
-	if (!val)
-		return cd_err(ctx->err, ENOMEM, "out of memory");
-	if (strlen(flag) == 1)
-		r = asprintf(&tok, "-%s", flag) < 0 ? -ENOMEM : runc_args_add(ctx->args, tok);
-	else
-		r = asprintf(&tok, "--%s=%s", flag, value) < 0 ? -ENOMEM : runc_args_add(ctx->args, tok);
-	if (r >= 0 && strlen(flag) == 1)
-		r = runc_args_add(ctx->args, val);
-	if (r < 0)
+	if (runc_args_set_flag(ctx->args, "user", value) < 0)
 		return cd_err(ctx->err, E2BIG, "too many flags to add");
 	return 0;
 }
@@ -151,12 +135,12 @@ static int exec_user_flag(struct rule_ctx *ctx, const struct user_conf *c, const
 		snprintf(want, sizeof(want), "%lld:%lld", (long long)c->uid, (long long)c->gid);
 		if (rule_finding(ctx, "exec --user", json_string(o->value), json_string(want),
 				 "the process runs as root"))
-			return outvote(ctx, o->spelled, want);
+			return set_user(ctx, want);
 	} else if (colon && !plain_nonzero_id(colon + 1, strlen(colon + 1))) {
 		snprintf(want, sizeof(want), "%.*s:%lld", (int)ulen, o->value, (long long)c->gid);
 		if (rule_finding(ctx, "exec --user", json_string(o->value), json_string(want),
 				 "the process runs with group 0 (root)"))
-			return outvote(ctx, o->spelled, want);
+			return set_user(ctx, want);
 	}
 	return 0;
 }
@@ -185,7 +169,7 @@ static int exec_flags(struct rule_ctx *ctx, const void *conf)
 		snprintf(want, sizeof(want), "%lld:%lld", (long long)c->uid, (long long)c->gid);
 		if (rule_finding(ctx, "exec --user", NULL, json_string(want),
 				 "crun's exec runs as root unless --user is given"))
-			return outvote(ctx, "user", want);
+			return set_user(ctx, want);
 	}
 	return 0;
 }

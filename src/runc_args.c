@@ -1,6 +1,7 @@
 #include "runc_args.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -237,10 +238,6 @@ static int record(struct runc_args *a, const struct flag_def *f, const char *fla
 		return -E2BIG;
 	o = &a->occ[a->nocc++];
 	o->name = f->name;
-	o->spelled = f->alias && strcspn(flag_tok + strspn(flag_tok, "-"), "=") == strlen(f->alias) &&
-			     !strncmp(flag_tok + strspn(flag_tok, "-"), f->alias, strlen(f->alias))
-			 ? f->alias
-			 : f->name;
 	o->value = value;
 	o->index = index_of(a, flag_tok);
 	o->value_index = value_tok ? index_of(a, value_tok) : -1;
@@ -455,6 +452,18 @@ int runc_args_add(struct runc_args *a, const char *token)
 		return -E2BIG;
 	a->extra[a->nextra++] = token;
 	return 0;
+}
+
+int runc_args_set_flag(struct runc_args *a, const char *name, const char *value)
+{
+	char *tok = NULL;
+
+	for (int i = 0; i < a->nocc; i++)
+		if (!strcmp(a->occ[i].name, name))
+			runc_args_drop(a, &a->occ[i]);
+	if ((value ? asprintf(&tok, "--%s=%s", name, value) : asprintf(&tok, "--%s", name)) < 0)
+		return -ENOMEM;
+	return runc_args_add(a, tok);
 }
 
 char **runc_args_runtime_argv(const struct runc_args *a, const char *runtime)

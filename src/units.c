@@ -62,3 +62,36 @@ int units_parse_size(const char *s, int64_t *ret)
 	*ret = (int64_t)(v * mult);
 	return 0;
 }
+
+int units_parse_ram(const char *s, int64_t *ret)
+{
+	static const char units[] = "kmgtp";
+	const char *p = s, *u;
+	double v, mult = 1;
+	char *end = NULL;
+
+	/* ^(\d+(\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$ */
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	while (isdigit((unsigned char)*p) || (*p == '.' && isdigit((unsigned char)p[1])))
+		p++;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end != p)
+		return -EINVAL;
+	if (*p == ' ')
+		p++;
+	if (*p && (u = strchr(units, tolower((unsigned char)*p)))) {
+		for (long i = 0; i <= u - units; i++)
+			mult *= 1024;
+		p++;
+	}
+	if (*p == 'i' || *p == 'I')
+		p++;
+	if (*p == 'b' || *p == 'B')
+		p++;
+	if (*p || v * mult >= 9223372036854775807.0)
+		return -EINVAL;
+	*ret = (int64_t)(v * mult);
+	return 0;
+}
