@@ -53,6 +53,12 @@ extern const struct rule_def rule_capabilities;
 extern const struct rule_def rule_no_new_privileges;
 extern const struct rule_def rule_readonly_rootfs;
 extern const struct rule_def rule_resources;
+extern const struct rule_def rule_host_namespaces;
+extern const struct rule_def rule_host_mounts;
+extern const struct rule_def rule_devices;
+extern const struct rule_def rule_masked_paths;
+extern const struct rule_def rule_sysctls;
+extern const struct rule_def rule_rlimits;
 
 /* The rules, in the order they run (user before capabilities: caps need the final uid). */
 extern const struct rule_def *const rules_table[];
@@ -66,6 +72,10 @@ int rules_mode_parse(const char *s, enum rule_mode *ret) __attribute__((nonnull)
  */
 bool rule_finding(struct rule_ctx *ctx, const char *field, json_t *before, json_t *after, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+
+/* A finding no rewrite can fix: refused in enforce and deny modes, recorded in audit. */
+void rule_unfixable(struct rule_ctx *ctx, const char *field, json_t *before, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* Error about a spec field the rule cannot read (the container is refused). */
 int rule_bad_field(struct rule_ctx *ctx, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -5,8 +5,20 @@
 #include <stdio.h>
 #include <string.h>
 
+/* One rule per line; clang-format keeps it that way with the trailing comments. */
 const struct rule_def *const rules_table[] = {
-	&rule_user, &rule_capabilities, &rule_no_new_privileges, &rule_readonly_rootfs, &rule_resources, NULL,
+	&rule_user,		 /* before capabilities: the final uid decides ambient */
+	&rule_capabilities,	 /* */
+	&rule_no_new_privileges, /* */
+	&rule_readonly_rootfs,	 /* after user: the tmpfs belongs to the final uid */
+	&rule_resources,	 /* */
+	&rule_host_namespaces,	 /* */
+	&rule_host_mounts,	 /* before masked_paths: dropped mounts are not fixed up */
+	&rule_devices,		 /* */
+	&rule_masked_paths,	 /* */
+	&rule_sysctls,		 /* */
+	&rule_rlimits,		 /* */
+	NULL,
 };
 
 static const char *const mode_names[] = {
@@ -58,6 +70,21 @@ bool rule_finding(struct rule_ctx *ctx, const char *field, json_t *before, json_
 	if (ctx->mode == MODE_ENFORCE)
 		ctx->changed = true;
 	return ctx->mode == MODE_ENFORCE;
+}
+
+void rule_unfixable(struct rule_ctx *ctx, const char *field, json_t *before, const char *fmt, ...)
+{
+	enum rule_mode saved = ctx->mode;
+	char reason[384];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	if (ctx->mode == MODE_ENFORCE)
+		ctx->mode = MODE_DENY;
+	rule_finding(ctx, field, before, NULL, "%s", reason);
+	ctx->mode = saved;
 }
 
 int rule_bad_field(struct rule_ctx *ctx, const char *field, const char *fmt, ...)

@@ -184,7 +184,7 @@ check "/etc/shadow untouched" test "$(stat -c %h:%s /etc/shadow)" = "$(stat -c %
 # --- integers above int64 survive and mean what they meant
 b="$WORK/bigint"
 # jq rounds big integers, so the digits go in with sed
-make_bundle "$b" "$WORK/rootfs" 'ulimit -H -c' '.process.rlimits=[{"type":"RLIMIT_CORE","hard":"BIG","soft":0}]'
+make_bundle "$b" "$WORK/rootfs" 'ulimit -H -f' '.process.rlimits=[{"type":"RLIMIT_FSIZE","hard":"BIG","soft":0}]'
 sed -i 's/"hard": *"BIG"/"hard":18446744073709551615/' "$b/config.json"
 check "rlimit of 2^64-1 runs" run_through "$RUNC" "$WORK/runc.json" "$b" e2e-bigint
 expect_eq "2^64-1 is still unlimited inside" "$(cat "$b.out")" "unlimited"

@@ -14,7 +14,7 @@ cleanup() {
 		done
 	done
 	restore_cgroups
-	rm -rf "$WORK"
+	[ -n "${KEEP:-}" ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
 
@@ -97,7 +97,11 @@ exec_suite "$CRUN"
 id=exec-deny
 make_bundle "$WORK/$id" "$WORK/rootfs" "sleep 120" '.annotations={"io.clampdown.profile":"denyall"} |
 	.process.user={"uid":1000,"gid":1000} | .process.noNewPrivileges=true | .root.readonly=true |
-	.process.capabilities=map_values([]) | .linux.resources={"memory":{"limit":1048576000},"cpu":{"quota":50000,"period":100000},"pids":{"limit":10}}'
+	.process.capabilities=map_values([]) | .process.rlimits=[{"type":"RLIMIT_NOFILE","hard":1024,"soft":1024},
+	{"type":"RLIMIT_CORE","hard":0,"soft":0}] | .linux.namespaces += [{"type":"cgroup"}] |
+	.linux.maskedPaths += ["/proc/interrupts","/sys/devices/virtual/powercap"] |
+	.linux.resources={"memory":{"limit":1048576000},"cpu":{"quota":50000,"period":100000},"pids":{"limit":10},
+	"devices":[{"allow":false,"access":"rwm"}]}'
 jq '.rules.resources.memory="2g"' "$WORK/profiles/denyall.json" >"$WORK/p.json" && mv "$WORK/p.json" "$WORK/profiles/denyall.json"
 (cd "$WORK/$id" && "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$ROOTS/runc" run -d "$id" </dev/null \
 	>/dev/null 2>"$WORK/$id.err")

@@ -1,0 +1,224 @@
+/*
+ * host_mounts: a bind mount of a sensitive host path, or of a directory
+ * holding one, is dropped or refused; so is a filesystem type that would
+ * mount host storage (ext4 on /dev/sda1). Other binds get nosuid,nodev and
+ * ro unless their destination is listed as writable; shared propagation
+ * becomes rprivate. Host paths are compared after resolving ".." and links.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pathutil.h"
+#include "rules.h"
+
+#define MAX_PATHS 32
+
+struct mounts_conf {
+	char sensitive[MAX_PATHS][256];
+	size_t nsensitive;
+	char writable[MAX_PATHS][256];
+	size_t nwritable;
+	bool readonly_binds;
+};
+
+static const char *const keys[] = { "sensitive", "writable", "readonly_binds", NULL };
+static const char *const safe_types[] = { "proc", "sysfs", "tmpfs", "devpts", "mqueue", "cgroup", "cgroup2", NULL };
+
+static int load_paths(const json_t *obj, const char *key, const struct jpath *at, char (*out)[256], size_t *n,
+		      struct cd_error *err)
+{
+	json_t *arr = NULL, *v;
+	size_t i;
+	int r = jget_array(obj, key, false, at, &arr, err);
+
+	if (r < 0 || !arr)
+		return r;
+	if (json_array_size(arr) > MAX_PATHS)
+		return jget_err(err, E2BIG, at, key, "at most %d paths", MAX_PATHS);
+	json_array_foreach(arr, i, v) {
+		const char *s = json_string_value(v);
+
+		if (!s || s[0] != '/' || path_clean_abs(s, out[i], sizeof(out[i])) < 0)
+			return jget_err(err, EINVAL, at, key, "entry %zu must be an absolute path", i);
+		(*n)++;
+	}
+	return 0;
+}
+
+static int load(const json_t *obj, const struct jpath *at, void **ret_conf, struct cd_error *err)
+{
+	struct mounts_conf *c = calloc(1, sizeof(*c));
+	int r;
+
+	if (!c)
+		return cd_err(err, ENOMEM, "out of memory");
+	*ret_conf = c;
+	c->readonly_binds = true;
+	r = load_paths(obj, "sensitive", at, c->sensitive, &c->nsensitive, err);
+	if (r >= 0 && !json_object_get(obj, "sensitive"))
+		r = jget_err(err, EINVAL, at, "sensitive", "required");
+	if (r >= 0)
+		r = load_paths(obj, "writable", at, c->writable, &c->nwritable, err);
+	if (r >= 0)
+		r = jget_bool(obj, "readonly_binds", false, at, &c->readonly_binds, err);
+	return r;
+}
+
+/* The host path as the kernel will find it; lexically cleaned when it does not exist. */
+static void resolve(const char *path, char *out, size_t cap)
+{
+	char buf[PATH_MAX];
+
+	if (realpath(path, buf))
+		snprintf(out, cap, "%s", buf);
+	else if (path_clean_abs(path, out, cap) < 0)
+		snprintf(out, cap, "/");
+}
+
+/* The sensitive path that src is, lies under, or contains; NULL if none. */
+static const char *sensitive_match(const struct mounts_conf *c, const char *src)
+{
+	for (size_t i = 0; i < c->nsensitive; i++) {
+		char s[PATH_MAX];
+
+		resolve(c->sensitive[i], s, sizeof(s));
+		if (!strcmp(src, s) || (strcmp(s, "/") && path_is_under(src, s)) || path_is_under(s, src))
+			return c->sensitive[i];
+	}
+	return NULL;
+}
+
+static bool has_opt(const json_t *opts, const char *o)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(opts, i, v)
+		if (json_is_string(v) && !strcmp(json_string_value(v), o))
+			return true;
+	return false;
+}
+
+static bool listed(char (*list)[256], size_t n, const char *path)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(list[i], path))
+			return true;
+	return false;
+}
+
+/* nosuid, nodev, ro (unless writable), no shared propagation; NULL when nothing changes. */
+static json_t *bind_options(const struct mounts_conf *c, const json_t *opts, const char *dest)
+{
+	bool ro = c->readonly_binds && !listed((char(*)[256])c->writable, c->nwritable, dest);
+	json_t *out = json_array(), *v;
+	bool changed = false;
+	size_t i;
+
+	json_array_foreach(opts, i, v) {
+		const char *o = json_string_value(v);
+
+		if (o && (!strcmp(o, "shared") || !strcmp(o, "rshared"))) {
+			json_array_append_new(out, json_string("rprivate"));
+			changed = true;
+		} else if (o && ro && !strcmp(o, "rw")) {
+			changed = true;
+		} else {
+			json_array_append(out, v);
+		}
+	}
+	for (const char *const *need = (const char *const[]){ "nosuid", "nodev", "ro", NULL }; *need; need++) {
+		if ((strcmp(*need, "ro") || ro) && !has_opt(out, *need)) {
+			json_array_append_new(out, json_string(*need));
+			changed = true;
+		}
+	}
+	if (!changed)
+		json_decref(out);
+	return changed ? out : NULL;
+}
+
+static bool safe_type(const char *t)
+{
+	for (const char *const *s = safe_types; *s; s++)
+		if (t && !strcmp(t, *s))
+			return true;
+	return false;
+}
+
+/* One mount: returns 1 when it was removed. */
+static int check_mount(struct rule_ctx *ctx, const struct mounts_conf *c, json_t *mounts, size_t i)
+{
+	json_t *m = json_array_get(mounts, i), *opts = json_object_get(m, "options"), *fixed;
+	const char *type = json_string_value(json_object_get(m, "type"));
+	const char *src = json_string_value(json_object_get(m, "source"));
+	const char *dest = json_string_value(json_object_get(m, "destination")), *hit;
+	char field[64], rsrc[PATH_MAX], cdest[PATH_MAX];
+	bool bind = (type && !strcmp(type, "bind")) || has_opt(opts, "bind") || has_opt(opts, "rbind");
+
+	snprintf(field, sizeof(field), "mounts[%zu]", i);
+	if (!json_is_object(m) || !dest || (opts && !json_is_array(opts)))
+		return rule_bad_field(ctx, field, "must be an object with a destination and an options array");
+	if (!bind && !safe_type(type)) {
+		if (rule_finding(ctx, field, json_deep_copy(m), NULL, "filesystem type \"%s\" would mount host storage",
+				 type ? type : ""))
+			return json_array_remove(mounts, i), 1;
+		return 0;
+	}
+	if (!bind)
+		return 0;
+	if (!src)
+		return rule_bad_field(ctx, field, "a bind mount needs a source");
+	resolve(src, rsrc, sizeof(rsrc));
+	hit = sensitive_match(c, rsrc);
+	if (hit) {
+		if (rule_finding(ctx, field, json_deep_copy(m), NULL, "bind mount of %s (%s is sensitive)", rsrc, hit))
+			return json_array_remove(mounts, i), 1;
+		return 0;
+	}
+	if (path_clean_abs(dest, cdest, sizeof(cdest)) < 0)
+		return rule_bad_field(ctx, field, "destination too long");
+	fixed = bind_options(c, opts, cdest);
+	if (fixed && rule_finding(ctx, field, json_deep_copy(opts), json_deep_copy(fixed),
+				  "a host bind mount needs nosuid,nodev%s and no shared propagation",
+				  has_opt(fixed, "ro") ? ",ro" : ""))
+		json_object_set(m, "options", fixed);
+	json_decref(fixed);
+	return 0;
+}
+
+static int apply(struct rule_ctx *ctx, const void *conf)
+{
+	json_t *mounts = json_object_get(ctx->spec, "mounts");
+	json_t *linux_obj = json_object_get(ctx->spec, "linux");
+	const char *prop = json_string_value(json_object_get(linux_obj, "rootfsPropagation"));
+	size_t i = 0;
+
+	if (mounts && !json_is_null(mounts) && !json_is_array(mounts))
+		return rule_bad_field(ctx, "mounts", "must be an array, not %s", jget_type_name(mounts));
+	while (i < json_array_size(mounts)) {
+		int r = check_mount(ctx, conf, mounts, i);
+
+		if (r < 0)
+			return r;
+		if (r == 0)
+			i++;
+	}
+	if (prop && (!strcmp(prop, "shared") || !strcmp(prop, "rshared")) &&
+	    rule_finding(ctx, "linux.rootfsPropagation", json_string(prop), json_string("rprivate"),
+			 "mounts would propagate back to the host"))
+		json_object_set_new(linux_obj, "rootfsPropagation", json_string("rprivate"));
+	return 0;
+}
+
+const struct rule_def rule_host_mounts = {
+	.name = "host_mounts",
+	.scope = SCOPE_CONTAINER,
+	.modes = MODES_ALL,
+	.keys = keys,
+	.load = load,
+	.apply = apply,
+};

@@ -1,0 +1,154 @@
+/*
+ * masked_paths: at least the masked and read-only /proc and /sys paths
+ * containerd and Docker use (plus the profile's), and sysfs and cgroupfs
+ * mounted read-only.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "defaults.h"
+#include "pathutil.h"
+#include "rules.h"
+
+#define MAX_EXTRA 32
+
+struct masked_conf {
+	char masked[MAX_EXTRA][256];
+	size_t nmasked;
+	char readonly[MAX_EXTRA][256];
+	size_t nreadonly;
+};
+
+static const char *const keys[] = { "masked", "readonly", NULL };
+
+static int load_list(const json_t *obj, const char *key, const struct jpath *at, char (*out)[256], size_t *n,
+		     struct cd_error *err)
+{
+	json_t *arr = NULL, *v;
+	size_t i;
+	int r = jget_array(obj, key, false, at, &arr, err);
+
+	if (r < 0 || !arr)
+		return r;
+	if (json_array_size(arr) > MAX_EXTRA)
+		return jget_err(err, E2BIG, at, key, "at most %d paths", MAX_EXTRA);
+	json_array_foreach(arr, i, v) {
+		const char *s = json_string_value(v);
+
+		if (!s || s[0] != '/' || path_clean_abs(s, out[i], sizeof(out[i])) < 0)
+			return jget_err(err, EINVAL, at, key, "entry %zu must be an absolute path", i);
+		(*n)++;
+	}
+	return 0;
+}
+
+static int load(const json_t *obj, const struct jpath *at, void **ret_conf, struct cd_error *err)
+{
+	struct masked_conf *c = calloc(1, sizeof(*c));
+	int r;
+
+	if (!c)
+		return cd_err(err, ENOMEM, "out of memory");
+	*ret_conf = c;
+	r = load_list(obj, "masked", at, c->masked, &c->nmasked, err);
+	return r < 0 ? r : load_list(obj, "readonly", at, c->readonly, &c->nreadonly, err);
+}
+
+static bool has_path(const json_t *arr, const char *p)
+{
+	char clean[4096];
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(arr, i, v)
+		if (json_is_string(v) && path_clean_abs(json_string_value(v), clean, sizeof(clean)) == 0 &&
+		    !strcmp(clean, p))
+			return true;
+	return false;
+}
+
+/* Add each missing path to linux.<key>, as one finding. */
+static int ensure_paths(struct rule_ctx *ctx, json_t *linux_obj, const char *key, const char *const *defs,
+			char (*extra)[256], size_t nextra)
+{
+	json_t *arr = json_object_get(linux_obj, key), *missing = json_array(), *v;
+	char field[32];
+	size_t i;
+
+	if (arr && !json_is_null(arr) && !json_is_array(arr))
+		return json_decref(missing), rule_bad_field(ctx, key, "must be an array");
+	for (; *defs; defs++)
+		if (!has_path(arr, *defs))
+			json_array_append_new(missing, json_string(*defs));
+	for (i = 0; i < nextra; i++)
+		if (!has_path(arr, extra[i]))
+			json_array_append_new(missing, json_string(extra[i]));
+	snprintf(field, sizeof(field), "linux.%s", key);
+	if (json_array_size(missing) && rule_finding(ctx, field, NULL, json_deep_copy(missing),
+						     "%zu default paths missing", json_array_size(missing))) {
+		if (!json_is_array(arr))
+			json_object_set_new(linux_obj, key, arr = json_array());
+		json_array_foreach(missing, i, v)
+			json_array_append(arr, v);
+	}
+	json_decref(missing);
+	return 0;
+}
+
+/* sysfs and cgroupfs: "ro" (and no "rw") */
+static void ro_kernel_mounts(struct rule_ctx *ctx, json_t *mounts)
+{
+	json_t *m;
+	size_t i;
+
+	json_array_foreach(mounts, i, m) {
+		const char *type = json_string_value(json_object_get(m, "type"));
+		json_t *opts = json_object_get(m, "options"), *fixed, *v;
+		bool ro = false;
+		char field[48];
+		size_t k;
+
+		if (!type || (strcmp(type, "sysfs") && strcmp(type, "cgroup") && strcmp(type, "cgroup2")))
+			continue;
+		fixed = json_array();
+		json_array_foreach(opts, k, v) {
+			ro |= json_is_string(v) && !strcmp(json_string_value(v), "ro");
+			if (!json_is_string(v) || strcmp(json_string_value(v), "rw"))
+				json_array_append(fixed, v);
+		}
+		snprintf(field, sizeof(field), "mounts[%zu].options", i);
+		if (!ro && (json_array_append_new(fixed, json_string("ro")), 1) &&
+		    rule_finding(ctx, field, opts ? json_deep_copy(opts) : NULL, json_deep_copy(fixed),
+				 "%s writable inside the container", type))
+			json_object_set(m, "options", fixed);
+		json_decref(fixed);
+	}
+}
+
+static int apply(struct rule_ctx *ctx, const void *conf)
+{
+	const struct masked_conf *c = conf;
+	json_t *linux_obj = rule_ensure_object(ctx, ctx->spec, "linux", "linux");
+	int r;
+
+	if (!linux_obj)
+		return -ctx->err->code;
+	r = ensure_paths(ctx, linux_obj, "maskedPaths", defaults_masked_paths, (char(*)[256])c->masked, c->nmasked);
+	if (r >= 0)
+		r = ensure_paths(ctx, linux_obj, "readonlyPaths", defaults_readonly_paths, (char(*)[256])c->readonly,
+				 c->nreadonly);
+	if (r >= 0)
+		ro_kernel_mounts(ctx, json_object_get(ctx->spec, "mounts"));
+	return r;
+}
+
+const struct rule_def rule_masked_paths = {
+	.name = "masked_paths",
+	.scope = SCOPE_CONTAINER,
+	.modes = MODES_ALL,
+	.keys = keys,
+	.load = load,
+	.apply = apply,
+};
