@@ -41,7 +41,7 @@ $(B)/libclampdown.a: $(OBJS)
 clampdown: $(B)/main.o $(B)/libclampdown.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libclampdown.a | $(B)
+$(B)/tests/%: tests/unit/%.c tests/unit/unit.h tests/unit/ruletest.h $(B)/libclampdown.a | $(B)
 	$(CC) $(CFLAGS) -Wno-missing-prototypes -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libclampdown.a \
 		$(shell $(PKG_CONFIG) --libs check 2>/dev/null) $(LDLIBS)
 

@@ -1,7 +1,7 @@
 /*
  * host_namespaces: pid, network, ipc, uts, mount and cgroup are private. A
  * missing entry, or a path that is the host's own namespace (same inode as
- * /proc/1/ns/X: the string proves nothing), is a finding. Enforce adds or
+ * /proc/1/ns/X or clampdown's own: the string proves nothing), is a finding. Enforce adds or
  * un-joins them, except the network: moving a container off the host's
  * network cannot be done by a rewrite, so that is refused.
  */
@@ -21,18 +21,32 @@ static const struct {
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
+/*
+ * The host's namespaces: pid 1's, and clampdown's own, since containerd and
+ * dockerd call it in the node's namespaces (and /proc/1 may be out of reach
+ * when the node itself runs in a sandbox).
+ */
 static int is_host_ns(struct rule_ctx *ctx, const char *path, const char *proc, bool *ret)
 {
-	char host[64];
+	static const char *const refs[] = { "/proc/1/ns/", "/proc/self/ns/" };
 	struct stat a, b;
+	bool any = false;
 
-	snprintf(host, sizeof(host), "/proc/1/ns/%s", proc);
 	if (stat(path, &a) < 0)
 		return rule_bad_field(ctx, "linux.namespaces", "cannot stat namespace path %s: %s", path,
 				      strerror(errno));
-	if (stat(host, &b) < 0)
-		return rule_bad_field(ctx, "linux.namespaces", "cannot stat %s: %s", host, strerror(errno));
-	*ret = a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	*ret = false;
+	for (size_t i = 0; i < 2; i++) {
+		char host[64];
+
+		snprintf(host, sizeof(host), "%s%s", refs[i], proc);
+		if (stat(host, &b) < 0)
+			continue;
+		any = true;
+		*ret |= a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	}
+	if (!any)
+		return rule_bad_field(ctx, "linux.namespaces", "cannot stat the host's %s namespace", proc);
 	return 0;
 }
 
