@@ -48,6 +48,7 @@ struct rule_def {
 	int (*exec_flags)(struct rule_ctx *ctx, const void *conf);
 };
 
+extern const struct rule_def rule_privileged;
 extern const struct rule_def rule_user;
 extern const struct rule_def rule_capabilities;
 extern const struct rule_def rule_no_new_privileges;

@@ -133,9 +133,29 @@ static void make_ambient(struct rule_ctx *ctx, json_t *caps, uint64_t keep, cons
 	}
 }
 
+/* Docker's 14 default capabilities: what privileged puts back when the profile has no capability rule */
+static uint64_t docker_defaults(void)
+{
+	static const char *const names[] = {
+		"CHOWN",   "DAC_OVERRIDE", "FSETID",	       "FOWNER",     "MKNOD", "NET_RAW",     "SETGID", "SETUID",
+		"SETFCAP", "SETPCAP",	   "NET_BIND_SERVICE", "SYS_CHROOT", "KILL",  "AUDIT_WRITE", NULL
+	};
+	uint64_t m = 0;
+
+	for (int i = 0; names[i]; i++)
+		m |= 1ULL << caps_from_name(names[i]);
+	return m;
+}
+
 static int apply(struct rule_ctx *ctx, const void *conf)
 {
+	struct caps_conf defaults = { 0 };
 	const struct caps_conf *c = conf;
+
+	if (!c) {
+		defaults.allow = docker_defaults();
+		c = &defaults;
+	}
 	json_t *caps = json_object_get(ctx->process, "capabilities");
 	uint64_t masks[5];
 	int r;

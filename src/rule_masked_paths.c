@@ -129,7 +129,8 @@ static void ro_kernel_mounts(struct rule_ctx *ctx, json_t *mounts)
 
 static int apply(struct rule_ctx *ctx, const void *conf)
 {
-	const struct masked_conf *c = conf;
+	static const struct masked_conf none;
+	const struct masked_conf *c = conf ? conf : &none; /* NULL: the defaults only (privileged) */
 	json_t *linux_obj = rule_ensure_object(ctx, ctx->spec, "linux", "linux");
 	int r;
 

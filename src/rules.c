@@ -7,6 +7,7 @@
 
 /* One rule per line; clang-format keeps it that way with the trailing comments. */
 const struct rule_def *const rules_table[] = {
+	&rule_privileged,	 /* first: the others would erase what it recognises */
 	&rule_user,		 /* before capabilities: the final uid decides ambient */
 	&rule_capabilities,	 /* */
 	&rule_no_new_privileges, /* */

@@ -57,7 +57,18 @@ for rt in "$RUNC" "$CRUN"; do
 	expect_match "$name: NOFILE capped" "$out" "nofile=1024"
 	expect_eq "$name: the host's core_pattern is untouched" "$(cat /proc/sys/kernel/core_pattern)" "$core_before"
 	expect_eq "$name: propagation is rprivate" "$(jq -r .linux.rootfsPropagation "$b/config.json")" "rprivate"
+	expect_eq "$name: recognised as privileged" \
+		"$(jq -r "select(.id==\"e-$name\") | .findings[] | select(.rule==\"privileged\" and .field==\"container\") | .action" "$LOG")" \
+		"rewritten"
 done
+
+# baseline refuses a privileged container outright
+b="$WORK/privbase"
+make_bundle "$b" "$WORK/rootfs" "echo ran" "$HOSTILE | .annotations={\"io.clampdown.profile\":\"baseline\"}"
+out=$(cd "$b" && "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$ROOTS/runc" --log "$b.log" \
+	--log-format json run e-privbase 2>&1 </dev/null)
+expect_match "baseline refuses --privileged" "$out" "profile baseline refuses container e-privbase: rule privileged: container: privileged"
+check "and says so in runc's log" jq_ok "$b.log" 'select(.msg|test("rule privileged"))'
 
 # host namespaces: pid joined by path is refused in deny mode; host network even in enforce
 jq '.name="nsdeny" | .rules.host_namespaces.mode="deny"' "$TOP/profiles/restricted.json" >"$WORK/nsdeny.json"

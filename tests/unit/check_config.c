@@ -106,7 +106,7 @@ START_TEST(shipped_profiles_load)
 
 	for (int i = 0; names[i]; i++) {
 		ck_assert_msg(profile_load("profiles", names[i], &p, &err) == 0, "%s", err.msg);
-		ck_assert_uint_eq(p.nrules, 11);
+		ck_assert_uint_eq(p.nrules, 12);
 		profile_free(&p);
 	}
 }

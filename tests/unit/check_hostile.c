@@ -24,6 +24,14 @@
 #define CAPS_RULE_FMT "\"capabilities\":{\"mode\":\"%s\",\"allow\":[\"NET_BIND_SERVICE\"]}"
 #define DEVRULES(x)   "{\"process\":{},\"linux\":{\"resources\":{\"devices\":" x "}}}"
 
+#define PRIVILEGED                                                                                                 \
+	"{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_SYS_ADMIN\",\"CAP_CHOWN\"],\"effective\":[\"CAP_SYS_" \
+	"ADMIN\"]}},"                                                                                              \
+	"\"linux\":{\"devices\":[{\"path\":\"/dev/"                                                                \
+	"sda\",\"type\":\"b\",\"major\":8,\"minor\":0}],\"resources\":{\"devices\":[{\"allow\":true,\"access\":"   \
+	"\"rwm\"}]}},"                                                                                             \
+	"\"mounts\":[{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\",\"options\":[\"rw\"]}]}"
+
 struct hostile {
 	const char *name;
 	const char *rule; /* with %s for the mode */
@@ -123,6 +131,8 @@ static const struct hostile cases[] = {
 	{ "NOFILE of 2^64-1", "\"rlimits\":{\"mode\":\"%s\",\"max\":{\"RLIMIT_NOFILE\":4096}}",
 	  "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":18446744073709551615,\"soft\":1024}]}}",
 	  "{\"type\":\"RLIMIT_NOFILE\",\"hard\":4096,\"soft\":1024}", "18446744073709551615", false },
+	/* what docker run --privileged carries */
+	{ "privileged", "\"privileged\":{\"mode\":\"%s\"}", PRIVILEGED, "\"/proc/kcore\"", "CAP_SYS_ADMIN", false },
 	/* the first rules, other spellings */
 	{ "caps in ambient only", CAPS_RULE_FMT, "{\"process\":{\"capabilities\":{\"ambient\":[\"CAP_SYS_ADMIN\"]}}}",
 	  "\"ambient\":[]", "SYS_ADMIN", false },
@@ -210,6 +220,21 @@ START_TEST(joining_a_private_namespace_is_fine)
 }
 END_TEST
 
+START_TEST(ordinary_container_is_not_privileged)
+{
+	struct result r;
+
+	/* runc spec's default: no seccomp, but masked paths, deny-all devices, three caps */
+	apply(P("\"privileged\":{\"mode\":\"deny\"}"),
+	      "{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_KILL\"]}},\"linux\":{\"maskedPaths\":[\"/proc/"
+	      "kcore\"],"
+	      "\"readonlyPaths\":[\"/proc/sys\"],\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}}}",
+	      &r);
+	ck_assert(r.rc == 0 && !r.denied && json_array_size(r.findings) == 0);
+	done(&r);
+}
+END_TEST
+
 START_TEST(malformed_refused)
 {
 	static const char *const bad[][2] = {
@@ -245,6 +270,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, hostile_deny, 0, n);
 	tcase_add_test(tc, joining_a_private_namespace_is_fine);
 	tcase_add_test(tc, malformed_refused);
+	tcase_add_test(tc, ordinary_container_is_not_privileged);
 	suite_add_tcase(s, tc);
 	return s;
 }
