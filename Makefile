@@ -25,7 +25,7 @@ OBJS := $(SRCS:src/%.c=$(B)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/check_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps check check-unit check-e2e demo install clean format check-format
+.PHONY: all deps check check-unit check-e2e check-asan demo install clean format check-format
 
 all: clampdown
 
@@ -60,6 +60,20 @@ check-unit: $(UNIT_BINS)
 check-e2e: clampdown
 	@scripts/run-e2e.sh
 
+# Everything again under AddressSanitizer and UndefinedBehaviorSanitizer.
+# Leak checking is off: clampdown execs or exits right after its work.
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+check-asan: deps
+	$(MAKE) B=build-asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
+		build-asan/clampdown-asan $(UNIT_SRCS:tests/unit/%.c=build-asan/tests/%)
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		scripts/run-unit.sh $(UNIT_SRCS:tests/unit/%.c=build-asan/tests/%)
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		CLAMPDOWN=$(CURDIR)/build-asan/clampdown-asan scripts/run-e2e.sh
+
+$(B)/clampdown-asan: $(B)/main.o $(B)/libclampdown.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 demo: deps
 	$(MAKE) all
 	@scripts/demo.sh
@@ -81,4 +95,4 @@ check-format:
 	@clang-format --dry-run --Werror src/*.c include/*.h tests/unit/*.c tests/unit/*.h
 
 clean:
-	rm -rf $(B) clampdown
+	rm -rf build build-asan clampdown

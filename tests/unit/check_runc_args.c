@@ -187,12 +187,14 @@ END_TEST
 
 START_TEST(clampdown_flag_removed)
 {
+	/* argv must outlive the parse: runtime_argv reads it */
+	char *argv[] = { "clampdown", "--clampdown-config=/a", "--root", "/r", "--clampdown-config", "/b", "state", "x",
+			 NULL };
 	struct runc_args a;
 	struct cd_error err;
 	char **out;
 
-	ck_assert_int_eq(
-	    PARSE(&a, &err, "--clampdown-config=/a", "--root", "/r", "--clampdown-config", "/b", "state", "x"), 0);
+	ck_assert_int_eq(runc_args_parse(8, argv, &a, &err), 0);
 	ck_assert_str_eq(a.clampdown_config, "/b");
 	out = runc_args_runtime_argv(&a, "/usr/sbin/runc");
 	ck_assert_str_eq(out[0], "/usr/sbin/runc");
