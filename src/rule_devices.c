@@ -23,26 +23,25 @@ static bool default_node(const json_t *d)
 	return false;
 }
 
+/* Host device nodes are removed; one finding lists them all. */
 static int nodes(struct rule_ctx *ctx, json_t *linux_obj)
 {
-	json_t *devs = json_object_get(linux_obj, "devices");
-	size_t i = 0;
+	json_t *devs = json_object_get(linux_obj, "devices"), *kept, *removed, *d;
+	size_t i;
 
 	if (!devs || json_is_null(devs))
 		return 0;
 	if (!json_is_array(devs))
 		return rule_bad_field(ctx, "linux.devices", "must be an array, not %s", jget_type_name(devs));
-	while (i < json_array_size(devs)) {
-		json_t *d = json_array_get(devs, i);
-		char field[48];
-
-		snprintf(field, sizeof(field), "linux.devices[%zu]", i);
-		if (!default_node(d) &&
-		    rule_finding(ctx, field, json_deep_copy(d), NULL, "a host device in the container"))
-			json_array_remove(devs, i);
-		else
-			i++;
-	}
+	kept = json_array();
+	removed = json_array();
+	json_array_foreach(devs, i, d)
+		json_array_append(default_node(d) ? kept : removed, d);
+	if (json_array_size(removed) && rule_finding(ctx, "linux.devices", json_deep_copy(removed), NULL,
+						     "%zu host devices in the container", json_array_size(removed)))
+		json_object_set(linux_obj, "devices", kept);
+	json_decref(kept);
+	json_decref(removed);
 	return 0;
 }
 
@@ -93,11 +92,23 @@ static int cgroup_rules(struct rule_ctx *ctx, json_t *linux_obj)
 		ok &= default_allow(r);
 	if (ok)
 		return 0;
+	/*
+	 * deny-all, then every default device explicitly: runc drops its own
+	 * allow rule for a device the spec lists itself (docker --privileged
+	 * lists /dev/null with an allow-all rule), so nothing may be left implied
+	 */
 	out = json_array();
 	json_array_append_new(out, json_pack("{s:b, s:s}", "allow", 0, "access", "rwm"));
-	json_array_foreach(rules, i, r)
-		if (json_is_true(json_object_get(r, "allow")) && default_allow(r))
-			json_array_append(out, r);
+	for (const struct default_device *dd = defaults_devices; dd->type; dd++) {
+		json_t *rule =
+		    json_pack("{s:b, s:s#, s:I}", "allow", 1, "type", &dd->type, 1, "major", (json_int_t)dd->major);
+
+		/* an absent minor is the wildcard: crun writes -1 to devices.allow as it is */
+		if (dd->minor >= 0)
+			json_object_set_new(rule, "minor", json_integer(dd->minor));
+		json_object_set_new(rule, "access", json_string("rwm"));
+		json_array_append_new(out, rule);
+	}
 	if (rule_finding(ctx, "linux.resources.devices", rules ? json_deep_copy(rules) : NULL, json_deep_copy(out),
 			 "the device cgroup must start with deny-all and allow only the default devices"))
 		json_object_set(res, "devices", out);
