@@ -29,6 +29,11 @@ check() {
 	if "$@"; then ok "$name"; else not_ok "$name"; fi
 }
 
+# quiet COMMAND...: the status only
+quiet() {
+	"$@" >/dev/null 2>&1
+}
+
 # expect_eq NAME GOT WANT
 expect_eq() {
 	if [ "$2" == "$3" ]; then ok "$1"; else not_ok "$1 (got '$2', want '$3')"; fi

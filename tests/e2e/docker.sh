@@ -1,0 +1,97 @@
+#!/bin/bash
+# End-to-end: a private dockerd (its own data-root, exec-root, socket and
+# managed containerd) with clampdown registered as a runtime.
+set -u
+. "$(dirname "$0")/lib.sh"
+require_root docker
+
+if ! command -v dockerd >/dev/null; then
+	skip_or_fail "docker: dockerd is not installed"
+	summary docker
+	exit $?
+fi
+WORK=$(mktemp -d /tmp/clampdown-docker.XXXXXX)
+SOCK="$WORK/docker.sock"
+D="docker -H unix://$SOCK"
+cleanup() {
+	$D ps -aq 2>/dev/null | xargs -r $D rm -f >/dev/null 2>&1
+	[ -f "$WORK/docker.pid" ] && kill "$(cat "$WORK/docker.pid")" 2>/dev/null
+	for _ in $(seq 50); do [ -e "$WORK/docker.pid" ] || break; sleep 0.2; done
+	grep -o " $WORK[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null
+	restore_cgroups
+	[ -n "${KEEP:-}" ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+make_rootfs "$WORK/rootfs"
+mkdir -p "$WORK/profiles"
+cp "$TOP"/profiles/*.json "$WORK/profiles/"
+LOG="$WORK/decisions.jsonl"
+node_config "$WORK/clampdown.json" "$RUNC" "$WORK/profiles" "$LOG"
+node_config "$WORK/env.json" "$RUNC" "$WORK/profiles" "$LOG" '.default_profile="baseline"'
+jq -n --arg cd "$CLAMPDOWN" --arg cfg "$WORK/clampdown.json" \
+	'{runtimes: {clampdown: {path: $cd, runtimeArgs: ["--clampdown-config=" + $cfg]},
+	             "clampdown-env": {path: $cd}}, "default-runtime": "clampdown"}' >"$WORK/daemon.json"
+# the runtime without runtimeArgs finds its config through the environment dockerd passes down
+CLAMPDOWN_CONFIG="$WORK/env.json" dockerd --config-file "$WORK/daemon.json" --data-root "$WORK/data" \
+	--exec-root "$WORK/exec" --pidfile "$WORK/docker.pid" -H "unix://$SOCK" --bridge none --iptables=false \
+	--ip-masq=false >"$WORK/dockerd.log" 2>&1 &
+for _ in $(seq 100); do $D version >/dev/null 2>&1 && break; sleep 0.2; done
+check "private dockerd is up" $D version
+
+tar -C "$WORK/rootfs" -c . | $D import - clampdown-bb:test >/dev/null
+RUN="$D run --rm --network none"
+PROBE='echo uid=$(id -u) $(grep -E "^(CapEff|NoNewPrivs)" /proc/self/status | tr -d "\t" | tr "\n" " ")
+touch /x 2>/dev/null && echo rootfs=rw || echo rootfs=ro
+echo mem=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes) pids=$(cat /sys/fs/cgroup/pids/pids.max)'
+
+out=$($RUN --runtime clampdown clampdown-bb:test sh -c "$PROBE" 2>&1)
+expect_match "docker run: the profile's uid, caps, NoNewPrivs" "$out" "uid=65534 CapEff:0000000000000400 NoNewPrivs:1"
+expect_match "docker run: read-only root" "$out" "rootfs=ro"
+expect_match "docker run: memory and pids limits" "$out" "mem=536870912 pids=512"
+out=$($RUN clampdown-bb:test id -u 2>&1)
+expect_eq "clampdown as the default runtime" "$out" "65534"
+out=$($RUN --runtime clampdown-env clampdown-bb:test sh -c 'id -u; grep CapEff /proc/self/status' 2>&1)
+expect_match "registered without runtimeArgs: \$CLAMPDOWN_CONFIG (baseline) applies" "$out" $'^0\nCapEff:\t00000000a80425fb$|^0\nCapEff:\t00000000a80405fb$'
+
+out=$($RUN --runtime clampdown --privileged clampdown-bb:test sh -c "$PROBE"'; ls /dev | wc -l; head -c 8 /proc/kcore 2>/dev/null | wc -c' 2>&1)
+expect_match "--privileged runs hardened" "$out" "uid=65534 CapEff:0000000000000400 NoNewPrivs:1"
+expect_match "--privileged: no host devices, /proc/kcore masked" "$out" $'\n1[0-9]\n0$'
+out=$($RUN --runtime clampdown -v /:/host clampdown-bb:test sh -c 'test -e /host/etc/passwd && echo visible || echo absent' 2>&1)
+expect_eq "-v /:/host is dropped" "$out" "absent"
+out=$($D run --rm --runtime clampdown --net host clampdown-bb:test true 2>&1)
+expect_match "--net host refused, the docker CLI shows clampdown's reason" "$out" \
+	"OCI runtime create failed: clampdown: profile restricted refuses container [0-9a-f]+: rule host_namespaces: linux.namespaces.network"
+out=$($RUN --runtime clampdown --pid host clampdown-bb:test sh -c 'ps -o pid | wc -l' 2>&1)
+expect_match "--pid host gets a private pid namespace" "$out" "^[2-4]$"
+
+cid=$($D run -d --network none --runtime clampdown clampdown-bb:test sh -c 'echo started; exec sleep 300')
+out=$($D exec "$cid" id -u)
+expect_eq "docker exec runs as the profile's user" "$out" "65534"
+out=$($D exec -u 0 "$cid" id -u)
+expect_eq "docker exec -u 0 runs as 65534" "$out" "65534"
+out=$($D exec --privileged -u 0 "$cid" sh -c 'id -u; grep CapEff /proc/self/status')
+expect_match "docker exec --privileged -u 0 gains nothing" "$out" $'^65534\nCapEff:\t0000000000000400$'
+$D update --pids-limit -1 "$cid" >/dev/null 2>&1
+expect_eq "docker update --pids-limit -1 stays at 512" "$($D exec "$cid" cat /sys/fs/cgroup/pids/pids.max)" "512"
+$D update --memory 2g --memory-swap 4g "$cid" >/dev/null 2>&1
+expect_eq "docker update --memory 2g stays at 512m" "$($D exec "$cid" cat /sys/fs/cgroup/memory/memory.limit_in_bytes)" "536870912"
+$D update --pids-limit 100 "$cid" >/dev/null 2>&1
+expect_eq "docker update to a lower limit applies" "$($D exec "$cid" cat /sys/fs/cgroup/pids/pids.max)" "100"
+
+# the lifecycle commands pass through as with runc
+expect_eq "docker logs" "$($D logs "$cid" 2>&1)" "started"
+check "docker ps lists it" bash -c "$D ps -q --no-trunc | grep -q $cid"
+check "docker pause" quiet $D pause "$cid"
+expect_eq "paused state" "$($D inspect -f '{{.State.Status}}' "$cid")" "paused"
+check "docker unpause" quiet $D unpause "$cid"
+check "docker restart" quiet $D restart -t 1 "$cid"
+expect_eq "running after restart, still hardened" "$($D exec "$cid" id -u)" "65534"
+check "docker kill" quiet $D kill "$cid"
+check "docker rm" quiet $D rm "$cid"
+expect_eq "docker info reports runc's version through clampdown" "$($D info --format '{{.RuncCommit.ID}}')" \
+	"$("$RUNC" --version | sed -n 's/^commit: //p')"
+check "every create and exec is in the decision log" jq_ok "$LOG" -s \
+	'(map(select(.command=="create")) | length >= 8) and (map(select(.command=="exec")) | length >= 4)'
+
+summary docker
