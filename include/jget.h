@@ -36,6 +36,10 @@ int jget_int(const json_t *obj, const char *key, bool required, int64_t min, int
 int jget_number(const json_t *obj, const char *key, bool required, const struct jpath *at, double *ret,
 		struct cd_error *err) __attribute__((nonnull, warn_unused_result));
 
+/* An array of at most max absolute paths, cleaned into out[i] (256 bytes each). */
+int jget_paths(const json_t *obj, const char *key, const struct jpath *at, char (*out)[256], size_t max, size_t *ret_n,
+	       struct cd_error *err) __attribute__((nonnull, warn_unused_result));
+
 /* Error about one field: "<file>: <path>.<key>: <reason>". */
 int jget_err(struct cd_error *err, int code, const struct jpath *at, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));

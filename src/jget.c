@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "json_text.h"
+#include "pathutil.h"
 
 int jget_err(struct cd_error *err, int code, const struct jpath *at, const char *key, const char *fmt, ...)
 {
@@ -150,5 +151,26 @@ int jget_number(const json_t *obj, const char *key, bool required, const struct 
 	if (!json_is_number(v))
 		return wrong_type(v, "a number", at, key, err);
 	*ret = json_number_value(v);
+	return 0;
+}
+
+int jget_paths(const json_t *obj, const char *key, const struct jpath *at, char (*out)[256], size_t max, size_t *ret_n,
+	       struct cd_error *err)
+{
+	json_t *arr = NULL, *v;
+	size_t i;
+	int r = jget_array(obj, key, false, at, &arr, err);
+
+	if (r < 0 || !arr)
+		return r;
+	if (json_array_size(arr) > max)
+		return jget_err(err, E2BIG, at, key, "at most %zu paths", max);
+	json_array_foreach(arr, i, v) {
+		const char *s = json_string_value(v);
+
+		if (!s || s[0] != '/' || path_clean_abs(s, out[i], 256) < 0)
+			return jget_err(err, EINVAL, at, key, "entry %zu must be an absolute path", i);
+		(*ret_n)++;
+	}
 	return 0;
 }

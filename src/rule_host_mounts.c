@@ -27,27 +27,6 @@ struct mounts_conf {
 static const char *const keys[] = { "sensitive", "writable", "readonly_binds", NULL };
 static const char *const safe_types[] = { "proc", "sysfs", "tmpfs", "devpts", "mqueue", "cgroup", "cgroup2", NULL };
 
-static int load_paths(const json_t *obj, const char *key, const struct jpath *at, char (*out)[256], size_t *n,
-		      struct cd_error *err)
-{
-	json_t *arr = NULL, *v;
-	size_t i;
-	int r = jget_array(obj, key, false, at, &arr, err);
-
-	if (r < 0 || !arr)
-		return r;
-	if (json_array_size(arr) > MAX_PATHS)
-		return jget_err(err, E2BIG, at, key, "at most %d paths", MAX_PATHS);
-	json_array_foreach(arr, i, v) {
-		const char *s = json_string_value(v);
-
-		if (!s || s[0] != '/' || path_clean_abs(s, out[i], sizeof(out[i])) < 0)
-			return jget_err(err, EINVAL, at, key, "entry %zu must be an absolute path", i);
-		(*n)++;
-	}
-	return 0;
-}
-
 static int load(const json_t *obj, const struct jpath *at, void **ret_conf, struct cd_error *err)
 {
 	struct mounts_conf *c = calloc(1, sizeof(*c));
@@ -57,11 +36,11 @@ static int load(const json_t *obj, const struct jpath *at, void **ret_conf, stru
 		return cd_err(err, ENOMEM, "out of memory");
 	*ret_conf = c;
 	c->readonly_binds = true;
-	r = load_paths(obj, "sensitive", at, c->sensitive, &c->nsensitive, err);
+	r = jget_paths(obj, "sensitive", at, c->sensitive, MAX_PATHS, &c->nsensitive, err);
 	if (r >= 0 && !json_object_get(obj, "sensitive"))
 		r = jget_err(err, EINVAL, at, "sensitive", "required");
 	if (r >= 0)
-		r = load_paths(obj, "writable", at, c->writable, &c->nwritable, err);
+		r = jget_paths(obj, "writable", at, c->writable, MAX_PATHS, &c->nwritable, err);
 	if (r >= 0)
 		r = jget_bool(obj, "readonly_binds", false, at, &c->readonly_binds, err);
 	return r;

@@ -23,27 +23,6 @@ struct masked_conf {
 
 static const char *const keys[] = { "masked", "readonly", NULL };
 
-static int load_list(const json_t *obj, const char *key, const struct jpath *at, char (*out)[256], size_t *n,
-		     struct cd_error *err)
-{
-	json_t *arr = NULL, *v;
-	size_t i;
-	int r = jget_array(obj, key, false, at, &arr, err);
-
-	if (r < 0 || !arr)
-		return r;
-	if (json_array_size(arr) > MAX_EXTRA)
-		return jget_err(err, E2BIG, at, key, "at most %d paths", MAX_EXTRA);
-	json_array_foreach(arr, i, v) {
-		const char *s = json_string_value(v);
-
-		if (!s || s[0] != '/' || path_clean_abs(s, out[i], sizeof(out[i])) < 0)
-			return jget_err(err, EINVAL, at, key, "entry %zu must be an absolute path", i);
-		(*n)++;
-	}
-	return 0;
-}
-
 static int load(const json_t *obj, const struct jpath *at, void **ret_conf, struct cd_error *err)
 {
 	struct masked_conf *c = calloc(1, sizeof(*c));
@@ -52,8 +31,8 @@ static int load(const json_t *obj, const struct jpath *at, void **ret_conf, stru
 	if (!c)
 		return cd_err(err, ENOMEM, "out of memory");
 	*ret_conf = c;
-	r = load_list(obj, "masked", at, c->masked, &c->nmasked, err);
-	return r < 0 ? r : load_list(obj, "readonly", at, c->readonly, &c->nreadonly, err);
+	r = jget_paths(obj, "masked", at, c->masked, MAX_EXTRA, &c->nmasked, err);
+	return r < 0 ? r : jget_paths(obj, "readonly", at, c->readonly, MAX_EXTRA, &c->nreadonly, err);
 }
 
 static bool has_path(const json_t *arr, const char *p)

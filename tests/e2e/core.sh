@@ -4,22 +4,10 @@ set -u
 . "$(dirname "$0")/lib.sh"
 require_root e2e
 
-WORK=$(mktemp -d /tmp/clampdown-e2e.XXXXXX)
-ROOTS="$WORK/state"
-cleanup() {
-	local rt id
-	for rt in "$RUNC" "$CRUN"; do
-		for id in $("$rt" --root "$ROOTS/$(basename "$rt")" list -q 2>/dev/null); do
-			"$rt" --root "$ROOTS/$(basename "$rt")" delete -f "$id" >/dev/null 2>&1
-		done
-	done
-	restore_cgroups
-	[ -n "${KEEP:-}" ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
+e2e_setup e2e
 
 make_rootfs "$WORK/rootfs"
-mkdir -p "$WORK/profiles" "$ROOTS"
+mkdir -p "$WORK/profiles"
 cp "$TOP"/profiles/*.json "$WORK/profiles/"
 jq '.name="denyroot" | .rules.user.mode="deny"' "$TOP/profiles/restricted.json" >"$WORK/profiles/denyroot.json"
 LOG="$WORK/decisions.jsonl"

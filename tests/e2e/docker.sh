@@ -10,18 +10,15 @@ if ! command -v dockerd >/dev/null; then
 	summary docker
 	exit $?
 fi
-WORK=$(mktemp -d /tmp/clampdown-docker.XXXXXX)
+e2e_setup docker
 SOCK="$WORK/docker.sock"
 D="docker -H unix://$SOCK"
-cleanup() {
+e2e_extra_cleanup() {
 	$D ps -aq 2>/dev/null | xargs -r $D rm -f >/dev/null 2>&1
 	[ -f "$WORK/docker.pid" ] && kill "$(cat "$WORK/docker.pid")" 2>/dev/null
 	for _ in $(seq 50); do [ -e "$WORK/docker.pid" ] || break; sleep 0.2; done
 	grep -o " $WORK[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null
-	restore_cgroups
-	[ -n "${KEEP:-}" ] || rm -rf "$WORK"
 }
-trap cleanup EXIT
 
 make_rootfs "$WORK/rootfs"
 mkdir -p "$WORK/profiles"

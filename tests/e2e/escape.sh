@@ -5,13 +5,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 require_root escape
 
-WORK=$(mktemp -d /tmp/clampdown-escape.XXXXXX)
-ROOTS="$WORK/state"
-cleanup() {
-	restore_cgroups
-	[ -n "${KEEP:-}" ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
+e2e_setup escape
 
 make_rootfs "$WORK/rootfs"
 LOG="$WORK/decisions.jsonl"

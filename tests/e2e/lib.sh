@@ -121,3 +121,25 @@ restore_cgroups() {
 	fi
 	return 0
 }
+
+# e2e_setup NAME: $WORK, $ROOTS (runc/crun state dirs) and an EXIT trap that
+# deletes every container the suite left, restores cgroups and removes
+# $WORK (kept with KEEP=1). A suite may define e2e_extra_cleanup.
+e2e_setup() {
+	WORK=$(mktemp -d "/tmp/clampdown-$1.XXXXXX")
+	ROOTS="$WORK/state"
+	mkdir -p "$ROOTS"
+	trap e2e_cleanup EXIT
+}
+
+e2e_cleanup() {
+	local rt id
+	declare -F e2e_extra_cleanup >/dev/null && e2e_extra_cleanup
+	for rt in "$RUNC" "$CRUN"; do
+		for id in $("$rt" --root "$ROOTS/$(basename "$rt")" list -q 2>/dev/null); do
+			"$rt" --root "$ROOTS/$(basename "$rt")" delete -f "$id" >/dev/null 2>&1
+		done
+	done
+	restore_cgroups
+	[ -n "${KEEP:-}" ] || rm -rf "$WORK"
+}
