@@ -89,7 +89,11 @@ static bool listed(char (*list)[256], size_t n, const char *path)
 	return false;
 }
 
-/* nosuid, nodev, ro (unless writable), no shared propagation; NULL when nothing changes. */
+/*
+ * nosuid, nodev, ro (unless writable), no shared propagation; NULL when
+ * nothing changes. runc applies options in order, so a later "suid", "dev"
+ * or "rw" would undo an earlier safe one: those are removed, not outvoted.
+ */
 static json_t *bind_options(const struct mounts_conf *c, const json_t *opts, const char *dest)
 {
 	bool ro = c->readonly_binds && !listed((char(*)[256])c->writable, c->nwritable, dest);
@@ -103,7 +107,7 @@ static json_t *bind_options(const struct mounts_conf *c, const json_t *opts, con
 		if (o && (!strcmp(o, "shared") || !strcmp(o, "rshared"))) {
 			json_array_append_new(out, json_string("rprivate"));
 			changed = true;
-		} else if (o && ro && !strcmp(o, "rw")) {
+		} else if (o && (!strcmp(o, "suid") || !strcmp(o, "dev") || (ro && !strcmp(o, "rw")))) {
 			changed = true;
 		} else {
 			json_array_append(out, v);

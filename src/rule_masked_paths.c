@@ -76,7 +76,7 @@ static int ensure_paths(struct rule_ctx *ctx, json_t *linux_obj, const char *key
 	return 0;
 }
 
-/* sysfs and cgroupfs: "ro" (and no "rw") */
+/* sysfs and cgroupfs: "ro", and no "rw" (runc applies options in order: a later rw wins) */
 static void ro_kernel_mounts(struct rule_ctx *ctx, json_t *mounts)
 {
 	json_t *m;
@@ -85,7 +85,7 @@ static void ro_kernel_mounts(struct rule_ctx *ctx, json_t *mounts)
 	json_array_foreach(mounts, i, m) {
 		const char *type = json_string_value(json_object_get(m, "type"));
 		json_t *opts = json_object_get(m, "options"), *fixed, *v;
-		bool ro = false;
+		bool ro = false, rw = false;
 		char field[48];
 		size_t k;
 
@@ -93,14 +93,18 @@ static void ro_kernel_mounts(struct rule_ctx *ctx, json_t *mounts)
 			continue;
 		fixed = json_array();
 		json_array_foreach(opts, k, v) {
+			bool is_rw = json_is_string(v) && !strcmp(json_string_value(v), "rw");
+
 			ro |= json_is_string(v) && !strcmp(json_string_value(v), "ro");
-			if (!json_is_string(v) || strcmp(json_string_value(v), "rw"))
+			rw |= is_rw;
+			if (!is_rw)
 				json_array_append(fixed, v);
 		}
+		if (!ro)
+			json_array_append_new(fixed, json_string("ro"));
 		snprintf(field, sizeof(field), "mounts[%zu].options", i);
-		if (!ro && (json_array_append_new(fixed, json_string("ro")), 1) &&
-		    rule_finding(ctx, field, opts ? json_deep_copy(opts) : NULL, json_deep_copy(fixed),
-				 "%s writable inside the container", type))
+		if ((!ro || rw) && rule_finding(ctx, field, opts ? json_deep_copy(opts) : NULL, json_deep_copy(fixed),
+						"%s writable inside the container", type))
 			json_object_set(m, "options", fixed);
 		json_decref(fixed);
 	}

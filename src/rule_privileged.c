@@ -57,6 +57,7 @@ static bool allow_all_devices(const json_t *linux_obj)
 	return false;
 }
 
+/* sysfs or cgroupfs without "ro", or with an "rw" (applied in order, it wins) */
 static bool writable_kernel_fs(const json_t *spec)
 {
 	json_t *m, *o;
@@ -64,13 +65,15 @@ static bool writable_kernel_fs(const json_t *spec)
 
 	json_array_foreach(json_object_get(spec, "mounts"), i, m) {
 		const char *type = json_string_value(json_object_get(m, "type"));
-		bool ro = false;
+		bool ro = false, rw = false;
 
 		if (!type || (strcmp(type, "sysfs") && strcmp(type, "cgroup") && strcmp(type, "cgroup2")))
 			continue;
-		json_array_foreach(json_object_get(m, "options"), k, o)
+		json_array_foreach(json_object_get(m, "options"), k, o) {
 			ro |= json_is_string(o) && !strcmp(json_string_value(o), "ro");
-		if (!ro)
+			rw |= json_is_string(o) && !strcmp(json_string_value(o), "rw");
+		}
+		if (!ro || rw)
 			return true;
 	}
 	return false;

@@ -32,6 +32,12 @@
 	"\"rwm\"}]}},"                                                                                             \
 	"\"mounts\":[{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\",\"options\":[\"rw\"]}]}"
 
+#define MASKED_ALL                                                                                                \
+	"[\"/proc/acpi\",\"/proc/asound\",\"/proc/interrupts\",\"/proc/kcore\",\"/proc/keys\",\"/proc/"           \
+	"latency_stats\",\"/proc/sched_debug\",\"/proc/scsi\",\"/proc/timer_list\",\"/proc/timer_stats\",\"/sys/" \
+	"devices/virtual/powercap\",\"/sys/firmware\"]"
+#define RO_ALL "[\"/proc/bus\",\"/proc/fs\",\"/proc/irq\",\"/proc/sys\",\"/proc/sysrq-trigger\"]"
+
 struct hostile {
 	const char *name;
 	const char *rule; /* with %s for the mode */
@@ -84,6 +90,15 @@ static const struct hostile cases[] = {
 	  "[\"rbind\",\"rprivate\",\"nosuid\",\"nodev\",\"ro\"]", "rshared", false },
 	{ "rshared root propagation", MOUNTS_RULE, "{\"process\":{},\"linux\":{\"rootfsPropagation\":\"rshared\"}}",
 	  "\"rootfsPropagation\":\"rprivate\"", NULL, false },
+	{ "nosuid undone by a later suid", MOUNTS_RULE,
+	  "{\"process\":{},\"mounts\":[{\"destination\":\"/srv\",\"type\":\"bind\",\"source\":\"/"
+	  "srv\",\"options\":[\"rbind\",\"nosuid\",\"nodev\",\"ro\",\"suid\",\"dev\",\"rw\"]}]}",
+	  "[\"rbind\",\"nosuid\",\"nodev\",\"ro\"]", "suid\",\"dev", false },
+	{ "ro undone by a later rw on sysfs", "\"masked_paths\":{\"mode\":\"%s\"}",
+	  "{\"process\":{},\"linux\":{\"maskedPaths\":" MASKED_ALL ",\"readonlyPaths\":" RO_ALL
+	  "},\"mounts\":[{\"destination\":\"/"
+	  "sys\",\"type\":\"sysfs\",\"source\":\"sysfs\",\"options\":[\"ro\",\"rw\"]}]}",
+	  "[\"ro\"]", "\"rw\"", false },
 	/* devices */
 	{ "host disk as a device node", "\"devices\":{\"mode\":\"%s\"}",
 	  "{\"process\":{},\"linux\":{\"devices\":[{\"path\":\"/dev/"
