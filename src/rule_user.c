@@ -70,6 +70,29 @@ static int fix_gids(struct rule_ctx *ctx, json_t *user)
 	return 0;
 }
 
+/* A user namespace whose mapping reaches host uid/gid 0 makes some container id host root. */
+static int host_root_mapping(struct rule_ctx *ctx, const char *key)
+{
+	json_t *maps = json_object_get(json_object_get(ctx->spec, "linux"), key), *m;
+	char field[64];
+	size_t i;
+
+	snprintf(field, sizeof(field), "linux.%s", key);
+	if (maps && !json_is_null(maps) && !json_is_array(maps))
+		return rule_bad_field(ctx, field, "must be an array");
+	json_array_foreach(maps, i, m) {
+		json_t *host = json_object_get(m, "hostID"), *size = json_object_get(m, "size");
+
+		if (!json_is_integer(host) || !json_is_integer(size))
+			return rule_bad_field(ctx, field, "entry %zu needs integer hostID and size", i);
+		if (json_integer_value(host) == 0 && json_integer_value(size) > 0) {
+			rule_unfixable(ctx, field, json_deep_copy(m), "maps host id 0 into the container");
+			return 0;
+		}
+	}
+	return 0;
+}
+
 static int apply(struct rule_ctx *ctx, const void *conf)
 {
 	const struct user_conf *c = conf;
@@ -96,7 +119,12 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 	if (gid == 0 && rule_finding(ctx, "process.user.gid", json_integer(0), json_integer(c->gid),
 				     "the process runs with group 0 (root)"))
 		json_object_set_new(user, "gid", json_integer(c->gid));
-	return fix_gids(ctx, user);
+	r = fix_gids(ctx, user);
+	if (r >= 0 && ctx->spec)
+		r = host_root_mapping(ctx, "uidMappings");
+	if (r >= 0 && ctx->spec)
+		r = host_root_mapping(ctx, "gidMappings");
+	return r;
 }
 
 /*

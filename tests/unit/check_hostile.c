@@ -148,6 +148,11 @@ static const struct hostile cases[] = {
 	{ "NOFILE of 2^64-1", "\"rlimits\":{\"mode\":\"%s\",\"max\":{\"RLIMIT_NOFILE\":4096}}",
 	  "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":18446744073709551615,\"soft\":1024}]}}",
 	  "{\"type\":\"RLIMIT_NOFILE\",\"hard\":4096,\"soft\":1024}", "18446744073709551615", false },
+	/* a user namespace that maps a non-zero container uid onto host root */
+	{ "uid 1000 mapped to host root", "\"user\":{\"mode\":\"%s\",\"uid\":1000}",
+	  "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000}},\"linux\":{\"uidMappings\":[{\"containerID\":1000,"
+	  "\"hostID\":0,\"size\":1}]}}",
+	  NULL, NULL, true },
 	/* what docker run --privileged carries */
 	{ "privileged", "\"privileged\":{\"mode\":\"%s\"}", PRIVILEGED, "\"/proc/kcore\"", "CAP_SYS_ADMIN", false },
 	/* the first rules, other spellings */
