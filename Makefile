@@ -26,7 +26,7 @@ OBJS := $(SRCS:src/%.c=$(B)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/check_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps check check-unit check-e2e check-asan fuzz demo install clean format check-format
+.PHONY: bench all deps check check-unit check-e2e check-asan fuzz demo install clean format check-format
 
 all: clampdown
 
@@ -91,6 +91,15 @@ fuzz: deps
 			-artifact_prefix=build-fuzz/crash-$$f- build-fuzz/corpus-$$f 2>&1 | tail -3; \
 	done
 
+# Cost against runc itself and a shell+jq wrapper; prints one table (README.md "Performance").
+bench: deps
+	$(MAKE) all
+	$(MAKE) B=build-bench CFLAGS="-O2 -g -DCLAMPDOWN_BENCH" build-bench/clampdown-bench
+	@CLAMPDOWN_COUNTED=$(CURDIR)/build-bench/clampdown-bench bench/run.sh
+
+$(B)/clampdown-bench: $(B)/main.o $(B)/libclampdown.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 demo: deps
 	$(MAKE) all
 	@scripts/demo.sh
@@ -112,4 +121,4 @@ check-format:
 	@clang-format --dry-run --Werror src/*.c include/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c
 
 clean:
-	rm -rf build build-asan build-fuzz clampdown
+	rm -rf build build-asan build-fuzz build-bench clampdown
