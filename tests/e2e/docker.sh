@@ -17,7 +17,7 @@ e2e_extra_cleanup() {
 	$D ps -aq 2>/dev/null | xargs -r $D rm -f >/dev/null 2>&1
 	[ -f "$WORK/docker.pid" ] && kill "$(cat "$WORK/docker.pid")" 2>/dev/null
 	for _ in $(seq 50); do [ -e "$WORK/docker.pid" ] || break; sleep 0.2; done
-	grep -o " $WORK[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null
+	grep -o " ${WORK}[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null
 }
 
 make_rootfs "$WORK/rootfs"
