@@ -225,6 +225,56 @@ START_TEST(passthrough_commands)
 }
 END_TEST
 
+static char *joined(char **v)
+{
+	static char buf[512];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (; *v; v++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", n ? " " : "", *v);
+	return buf;
+}
+
+START_TEST(set_flag_replaces_every_spelling)
+{
+	char *argv[] = { "clampdown",	  "exec", "-u", "0",  "--user=0:0", "-c",
+			 "CAP_SYS_ADMIN", "id",	  "sh", "-u", "0",	    NULL };
+	struct runc_args a;
+	struct cd_error err;
+	char **out;
+
+	ck_assert_int_eq(runc_args_parse(11, argv, &a, &err), 0);
+	ck_assert_int_eq(runc_args_set_flag(&a, "user", "65534:65534"), 0);
+	runc_args_drop(&a, &a.occ[2]);
+	out = runc_args_runtime_argv(&a, "runc");
+	/* the caller's flags gone, ours just before the id, the command untouched */
+	ck_assert_str_eq(joined(out), "runc exec --user=65534:65534 id sh -u 0");
+	free(out);
+}
+END_TEST
+
+START_TEST(update_flags_go_at_the_end)
+{
+	char *argv[] = { "clampdown", "update", "id", "--pids-limit", "-1", NULL };
+	struct runc_args a;
+	struct cd_error err;
+	char **out;
+
+	ck_assert_int_eq(runc_args_parse(5, argv, &a, &err), 0);
+	ck_assert_int_eq(runc_args_set_flag(&a, "pids-limit", "512"), 0);
+	out = runc_args_runtime_argv(&a, "runc");
+	/* runc reorders update's flags, so after the id still counts */
+	ck_assert_str_eq(joined(out), "runc update id --pids-limit=512");
+	free(out);
+	/* crun stops at the id: harden moves the additions before it */
+	a.extra_at = a.id_index;
+	out = runc_args_runtime_argv(&a, "crun");
+	ck_assert_str_eq(joined(out), "crun update --pids-limit=512 id");
+	free(out);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("runc_args");
@@ -240,6 +290,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, update_resources);
 	tcase_add_test(tc, clampdown_flag_removed);
 	tcase_add_test(tc, passthrough_commands);
+	tcase_add_test(tc, set_flag_replaces_every_spelling);
+	tcase_add_test(tc, update_flags_go_at_the_end);
 	suite_add_tcase(s, tc);
 	return s;
 }
