@@ -13,6 +13,7 @@
 
 struct bundle {
 	int dirfd;
+	char dir[4096]; /* the bundle directory as given (runc resolves relative sources in it) */
 	char path[4096];
 	struct stat st; /* of config.json as read */
 	json_t *spec;

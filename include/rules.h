@@ -26,6 +26,7 @@ struct rule_ctx {
 	json_t *resources;	  /* runc update's resources; 0 there means "unchanged" */
 	const char *process_path; /* "process" or the process file */
 	const char *source;	  /* file name for errors */
+	const char *bundle_dir;	  /* relative mount sources are under it (NULL: the current directory) */
 	const char *rule;	  /* the running rule */
 	enum rule_mode mode;	  /* its mode */
 	struct runc_args *args;	  /* the command line, for rules that judge exec flags */

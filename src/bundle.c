@@ -26,6 +26,7 @@ int bundle_load(const char *dir, struct bundle *ret, struct cd_error *err)
 	/* runc reads config.json relative to the bundle, or to its working directory */
 	if (!dir || !*dir)
 		dir = getcwd(cwd, sizeof(cwd)) ? cwd : ".";
+	snprintf(ret->dir, sizeof(ret->dir), "%s", dir);
 	snprintf(ret->path, sizeof(ret->path), "%s/%s", dir, CONFIG);
 	ret->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (ret->dirfd < 0)

@@ -102,6 +102,7 @@ static int harden_bundle(struct runc_args *a, const struct node_config *cfg, str
 		return r;
 	ctx.spec = b.spec;
 	ctx.source = b.path;
+	ctx.bundle_dir = b.dir;
 	ctx.process = json_object_get(b.spec, "process");
 	if (!json_is_object(ctx.process))
 		return cd_err(err, EINVAL, "%s: process: required, and must be an object", b.path);
@@ -323,7 +324,7 @@ static int crun_numeric_flags(const struct runc_args *a, struct cd_error *err)
 	return 0;
 }
 
-/* update with flags: judged as the JSON they stand for; clamps are outvoted by later flags. */
+/* update with flags: judged as the JSON they stand for; a clamped flag replaces every given spelling of it. */
 static int harden_update_flags(struct rule_ctx *ctx, const struct profile *p, struct cd_error *err)
 {
 	const size_t n = sizeof(update_flags) / sizeof(update_flags[0]);

@@ -46,24 +46,36 @@ static int load(const json_t *obj, const struct jpath *at, void **ret_conf, stru
 	return r;
 }
 
-/* The host path as the kernel will find it; lexically cleaned when it does not exist. */
-static void resolve(const char *path, char *out, size_t cap)
+/*
+ * The host path as the kernel will find it: runc joins a relative source to
+ * the bundle directory, then the kernel follows links. Lexically cleaned
+ * when it does not exist.
+ */
+static void resolve(const char *base, const char *path, char *out, size_t cap)
 {
-	char buf[PATH_MAX];
+	char joined[PATH_MAX], buf[PATH_MAX];
 
-	if (realpath(path, buf))
+	if (path[0] != '/' && base)
+		snprintf(joined, sizeof(joined), "%s/%s", base, path);
+	else
+		snprintf(joined, sizeof(joined), "%s", path);
+	if (realpath(joined, buf))
 		snprintf(out, cap, "%s", buf);
-	else if (path_clean_abs(path, out, cap) < 0)
+	else if (path_clean_abs(joined, out, cap) < 0)
 		snprintf(out, cap, "/");
 }
 
+/* The sensitive paths, resolved once per container. */
+struct resolved {
+	char path[MAX_PATHS][PATH_MAX];
+};
+
 /* The sensitive path that src is, lies under, or contains; NULL if none. */
-static const char *sensitive_match(const struct mounts_conf *c, const char *src)
+static const char *sensitive_match(const struct mounts_conf *c, const struct resolved *res, const char *src)
 {
 	for (size_t i = 0; i < c->nsensitive; i++) {
-		char s[PATH_MAX];
+		const char *s = res->path[i];
 
-		resolve(c->sensitive[i], s, sizeof(s));
 		if (!strcmp(src, s) || (strcmp(s, "/") && path_is_under(src, s)) || path_is_under(s, src))
 			return c->sensitive[i];
 	}
@@ -133,7 +145,8 @@ static bool safe_type(const char *t)
 }
 
 /* One mount: returns 1 when it was removed. */
-static int check_mount(struct rule_ctx *ctx, const struct mounts_conf *c, json_t *mounts, size_t i)
+static int check_mount(struct rule_ctx *ctx, const struct mounts_conf *c, const struct resolved *res, json_t *mounts,
+		       size_t i)
 {
 	json_t *m = json_array_get(mounts, i), *opts = json_object_get(m, "options"), *fixed;
 	const char *type = json_string_value(json_object_get(m, "type"));
@@ -155,8 +168,8 @@ static int check_mount(struct rule_ctx *ctx, const struct mounts_conf *c, json_t
 		return 0;
 	if (!src)
 		return rule_bad_field(ctx, field, "a bind mount needs a source");
-	resolve(src, rsrc, sizeof(rsrc));
-	hit = sensitive_match(c, rsrc);
+	resolve(ctx->bundle_dir, src, rsrc, sizeof(rsrc));
+	hit = sensitive_match(c, res, rsrc);
 	if (hit) {
 		if (rule_finding(ctx, field, json_deep_copy(m), NULL, "bind mount of %s (%s is sensitive)", rsrc, hit))
 			return json_array_remove(mounts, i), 1;
@@ -175,21 +188,31 @@ static int check_mount(struct rule_ctx *ctx, const struct mounts_conf *c, json_t
 
 static int apply(struct rule_ctx *ctx, const void *conf)
 {
+	const struct mounts_conf *c = conf;
 	json_t *mounts = json_object_get(ctx->spec, "mounts");
 	json_t *linux_obj = json_object_get(ctx->spec, "linux");
 	const char *prop = json_string_value(json_object_get(linux_obj, "rootfsPropagation"));
+	struct resolved *res = NULL;
 	size_t i = 0;
+	int r = 0;
 
 	if (mounts && !json_is_null(mounts) && !json_is_array(mounts))
 		return rule_bad_field(ctx, "mounts", "must be an array, not %s", jget_type_name(mounts));
-	while (i < json_array_size(mounts)) {
-		int r = check_mount(ctx, conf, mounts, i);
-
-		if (r < 0)
-			return r;
+	if (json_array_size(mounts)) {
+		res = malloc(sizeof(*res));
+		if (!res)
+			return cd_err(ctx->err, ENOMEM, "out of memory");
+		for (size_t k = 0; k < c->nsensitive; k++)
+			resolve(NULL, c->sensitive[k], res->path[k], sizeof(res->path[k]));
+	}
+	while (r >= 0 && i < json_array_size(mounts)) {
+		r = check_mount(ctx, c, res, mounts, i);
 		if (r == 0)
 			i++;
 	}
+	free(res);
+	if (r < 0)
+		return r;
 	if (prop && (!strcmp(prop, "shared") || !strcmp(prop, "rshared")) &&
 	    rule_finding(ctx, "linux.rootfsPropagation", json_string(prop), json_string("rprivate"),
 			 "mounts would propagate back to the host"))

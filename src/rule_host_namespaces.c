@@ -32,7 +32,14 @@ static int is_host_ns(struct rule_ctx *ctx, const char *path, const char *proc, 
 	struct stat a, b;
 	bool any = false;
 
-	if (stat(path, &a) < 0)
+	char joined[4096];
+
+	/* a relative path is the bundle's, as for mount sources */
+	if (path[0] != '/' && ctx->bundle_dir)
+		snprintf(joined, sizeof(joined), "%s/%s", ctx->bundle_dir, path);
+	else
+		snprintf(joined, sizeof(joined), "%s", path);
+	if (stat(joined, &a) < 0)
 		return rule_bad_field(ctx, "linux.namespaces", "cannot stat namespace path %s: %s", path,
 				      strerror(errno));
 	*ret = false;

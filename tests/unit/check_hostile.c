@@ -257,6 +257,35 @@ START_TEST(ordinary_container_is_not_privileged)
 }
 END_TEST
 
+/* runc resolves a relative bind source in the bundle, wherever clampdown runs from */
+START_TEST(relative_source_resolved_in_the_bundle)
+{
+	char *dir = unit_tmpdir(), link[4200];
+	struct result r;
+
+	snprintf(link, sizeof(link), "%s/hostroot", dir);
+	ck_assert_int_eq(symlink("/", link), 0);
+	ruletest_bundle_dir = dir;
+	apply(P("\"host_mounts\":{\"mode\":\"enforce\",\"sensitive\":[\"/\"]}"),
+	      "{\"process\":{},\"mounts\":[{\"destination\":\"/h\",\"type\":\"bind\",\"source\":\"hostroot\","
+	      "\"options\":[\"rbind\"]}]}",
+	      &r);
+	ck_assert_msg(r.rc == 0, "%s", r.err.msg);
+	ck_assert_msg(json_array_size(json_object_get(r.spec, "mounts")) == 0, "the bind of the host's / stayed");
+	done(&r);
+	/* a relative namespace path too: hostroot/proc/self/ns/pid is the runtime's own */
+	apply(P("\"host_namespaces\":{\"mode\":\"deny\"}"),
+	      "{\"process\":{},\"linux\":{\"namespaces\":" NS_WITH(
+		  "{\"type\":\"pid\",\"path\":\"hostroot/proc/self/ns/pid\"}") "}}",
+	      &r);
+	ruletest_bundle_dir = NULL;
+	ck_assert_msg(r.rc == 0 && r.denied, "%s", r.err.msg);
+	done(&r);
+	unit_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 START_TEST(malformed_refused)
 {
 	static const char *const bad[][2] = {
@@ -292,6 +321,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, hostile_deny, 0, n);
 	tcase_add_test(tc, joining_a_private_namespace_is_fine);
 	tcase_add_test(tc, malformed_refused);
+	tcase_add_test(tc, relative_source_resolved_in_the_bundle);
 	tcase_add_test(tc, ordinary_container_is_not_privileged);
 	suite_add_tcase(s, tc);
 	return s;

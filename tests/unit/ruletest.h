@@ -22,6 +22,9 @@ struct result {
 #define ROOTFS(mode) "\"readonly_rootfs\":{\"mode\":\"" mode "\",\"tmpfs\":[{\"path\":\"/tmp\",\"size\":\"64m\"}]}"
 #define RES(mode)    "\"resources\":{\"mode\":\"" mode "\",\"memory\":\"512m\",\"cpus\":0.5,\"pids\":100}"
 
+/* The bundle directory rules see (NULL: the current directory). */
+static const char *ruletest_bundle_dir;
+
 static inline void apply(const char *profile, const char *spec, struct result *res)
 {
 	char *dir = unit_tmpdir();
@@ -39,6 +42,7 @@ static inline void apply(const char *profile, const char *spec, struct result *r
 	ctx = (struct rule_ctx){ .spec = res->spec,
 				 .process = json_object_get(res->spec, "process"),
 				 .source = "config.json",
+				 .bundle_dir = ruletest_bundle_dir,
 				 .findings = res->findings,
 				 .err = &res->err };
 	res->rc = profile_apply(&p, SCOPE_CONTAINER | SCOPE_PROCESS, &ctx);
