@@ -20,12 +20,6 @@ static inline void closep(int *fd)
 		close(*fd);
 }
 
-static inline void fclosep(FILE **f)
-{
-	if (*f)
-		fclose(*f);
-}
-
 static inline void cd_json_decrefp(json_t **j)
 {
 	if (*j)
@@ -34,7 +28,6 @@ static inline void cd_json_decrefp(json_t **j)
 
 #define cleanup_free  _cleanup_(freep)
 #define cleanup_close _cleanup_(closep)
-#define cleanup_file  _cleanup_(fclosep)
 #define cleanup_json  _cleanup_(cd_json_decrefp)
 
 /* Hand ownership on: returns the value and leaves the variable empty. */

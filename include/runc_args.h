@@ -20,7 +20,6 @@ enum cd_command {
 	CMD_OTHER, /* everything clampdown passes straight through */
 };
 
-#define RUNC_MAX_MULTI 64
 #define RUNC_MAX_OCC   128
 #define RUNC_MAX_EXTRA 16
 
@@ -61,14 +60,7 @@ struct runc_args {
 	int nocc;
 	/* exec */
 	const char *process_file;
-	const char *user;
-	const char *apparmor;
-	const char *process_label;
 	const char *no_new_privs; /* NULL when not given, else "true"/"false" */
-	const char *caps[RUNC_MAX_MULTI];
-	int ncaps;
-	const char *gids[RUNC_MAX_MULTI];
-	int ngids;
 	/* update */
 	const char *resources;
 };
@@ -81,9 +73,6 @@ extern const char RUNC_ARG_DROP[];
 
 /* Remove a flag and its value from the runtime's argv. */
 void runc_args_drop(struct runc_args *a, const struct runc_flag_occ *o) __attribute__((nonnull));
-
-/* Add a token the runtime sees after every flag given. */
-int runc_args_add(struct runc_args *a, const char *token) __attribute__((nonnull, warn_unused_result));
 
 /*
  * Make --name=value the only occurrence of a flag: every given spelling is

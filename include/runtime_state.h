@@ -10,9 +10,6 @@
 
 #include "error.h"
 
-/* A container id runc accepts: [A-Za-z0-9_+.-]+, not "." or "..". */
-int runtime_state_valid_id(const char *id) __attribute__((nonnull));
-
 /* The container's annotations as an object (new reference). */
 int runtime_state_annotations(const char *runtime, const char *root, const char *id, json_t **ret, struct cd_error *err)
     __attribute__((nonnull(1, 3, 4, 5), warn_unused_result));

@@ -25,12 +25,7 @@ enum slot {
 	S_VERSION,
 	S_BUNDLE,
 	S_PROCESS,
-	S_USER,
-	S_APPARMOR,
-	S_LABEL,
 	S_NNP,
-	S_CAP,
-	S_GID,
 	S_RESOURCES,
 };
 
@@ -110,15 +105,15 @@ static const struct flag_def exec_flags[] = {
 	{ "cwd", NULL, true, S_IGNORE },
 	{ "env", "e", true, S_IGNORE },
 	{ "tty", "t", false, S_IGNORE },
-	{ "user", "u", true, S_USER },
-	{ "additional-gids", "g", true, S_GID },
+	{ "user", "u", true, S_IGNORE },
+	{ "additional-gids", "g", true, S_IGNORE },
 	{ "process", "p", true, S_PROCESS },
 	{ "detach", "d", false, S_IGNORE },
 	{ "pid-file", NULL, true, S_IGNORE },
-	{ "process-label", NULL, true, S_LABEL },
-	{ "apparmor", NULL, true, S_APPARMOR },
+	{ "process-label", NULL, true, S_IGNORE },
+	{ "apparmor", NULL, true, S_IGNORE },
 	{ "no-new-privs", NULL, false, S_NNP },
-	{ "cap", "c", true, S_CAP },
+	{ "cap", "c", true, S_IGNORE },
 	{ "preserve-fds", NULL, true, S_IGNORE },
 	{ "cgroup", NULL, true, S_IGNORE },
 	{ "ignore-paused", NULL, false, S_IGNORE },
@@ -187,7 +182,7 @@ static int parse_go_bool(const char *s, bool *ret)
 	return -EINVAL;
 }
 
-static int store(struct runc_args *a, int slot, const char *value)
+static void store(struct runc_args *a, int slot, const char *value)
 {
 	switch (slot) {
 	case S_LOG: a->log_path = value; break;
@@ -196,24 +191,10 @@ static int store(struct runc_args *a, int slot, const char *value)
 	case S_CLAMPDOWN_CONFIG: a->clampdown_config = value; break;
 	case S_BUNDLE: a->bundle = value; break;
 	case S_PROCESS: a->process_file = value; break;
-	case S_USER: a->user = value; break;
-	case S_APPARMOR: a->apparmor = value; break;
-	case S_LABEL: a->process_label = value; break;
 	case S_RESOURCES: a->resources = value; break;
 	case S_NNP: a->no_new_privs = value; break;
-	case S_CAP:
-		if (a->ncaps >= RUNC_MAX_MULTI)
-			return -E2BIG;
-		a->caps[a->ncaps++] = value;
-		break;
-	case S_GID:
-		if (a->ngids >= RUNC_MAX_MULTI)
-			return -E2BIG;
-		a->gids[a->ngids++] = value;
-		break;
 	default: break;
 	}
-	return 0;
 }
 
 enum step { STEP_FLAG, STEP_STOP, STEP_END };
@@ -296,8 +277,7 @@ static int go_flag_step(const struct flag_def *table, char **args, int n, int *i
 			return cd_err(err, EINVAL, "flag needs an argument: -%s", f->name);
 		value = args[(*i)++];
 	}
-	if (store(a, f->slot, value) < 0)
-		return cd_err(err, E2BIG, "-%s given more than %d times", f->name, RUNC_MAX_MULTI);
+	store(a, f->slot, value);
 	if (!global && record(a, f, args[at], eq ? NULL : args[at + 1], value) < 0)
 		return cd_err(err, E2BIG, "more than %d flags", RUNC_MAX_OCC);
 	if (f->slot == S_CLAMPDOWN_CONFIG) {
@@ -446,7 +426,8 @@ void runc_args_drop(struct runc_args *a, const struct runc_flag_occ *o)
 		a->override[o->value_index] = RUNC_ARG_DROP;
 }
 
-int runc_args_add(struct runc_args *a, const char *token)
+/* Add a token the runtime sees after every flag given. */
+static int add_token(struct runc_args *a, const char *token)
 {
 	if (a->nextra == RUNC_MAX_EXTRA)
 		return -E2BIG;
@@ -463,7 +444,7 @@ int runc_args_set_flag(struct runc_args *a, const char *name, const char *value)
 			runc_args_drop(a, &a->occ[i]);
 	if ((value ? asprintf(&tok, "--%s=%s", name, value) : asprintf(&tok, "--%s", name)) < 0)
 		return -ENOMEM;
-	return runc_args_add(a, tok);
+	return add_token(a, tok);
 }
 
 char **runc_args_runtime_argv(const struct runc_args *a, const char *runtime)

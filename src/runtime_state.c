@@ -9,7 +9,8 @@
 #include "fsutil.h"
 #include "json_text.h"
 
-int runtime_state_valid_id(const char *id)
+/* A container id runc accepts: [A-Za-z0-9_+.-]+, not "." or "..". */
+static int valid_id(const char *id)
 {
 	if (!*id || !strcmp(id, ".") || !strcmp(id, ".."))
 		return 0;
@@ -64,7 +65,7 @@ int runtime_state_annotations(const char *runtime, const char *root, const char 
 	json_t *ann;
 	int r;
 
-	if (!runtime_state_valid_id(id))
+	if (!valid_id(id))
 		return cd_err(err, EINVAL, "\"%s\" is not a container id", id);
 	root = root ? root : default_root(runtime);
 	dirfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -5,6 +5,24 @@
 #define ARGC(...)	   ((int)(sizeof((char *[]){ "clampdown", __VA_ARGS__ }) / sizeof(char *)))
 #define PARSE(a, err, ...) runc_args_parse(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), (a), (err))
 
+static int occ_count(const struct runc_args *a, const char *name)
+{
+	int n = 0;
+
+	for (int i = 0; i < a->nocc; i++)
+		n += !strcmp(a->occ[i].name, name);
+	return n;
+}
+
+/* The value of the k-th occurrence of a flag, or NULL. */
+static const char *occ_value(const struct runc_args *a, const char *name, int k)
+{
+	for (int i = 0; i < a->nocc; i++)
+		if (!strcmp(a->occ[i].name, name) && k-- == 0)
+			return a->occ[i].value;
+	return NULL;
+}
+
 START_TEST(global_value_forms)
 {
 	struct runc_args a;
@@ -153,10 +171,10 @@ START_TEST(exec_stops_at_id)
 			 0);
 	ck_assert_int_eq(a.cmd, CMD_EXEC);
 	ck_assert_str_eq(a.id, "id");
-	ck_assert_str_eq(a.user, "0:0");
-	ck_assert_int_eq(a.ncaps, 2);
-	ck_assert_str_eq(a.caps[1], "CAP_NET_RAW");
-	ck_assert_int_eq(a.ngids, 1);
+	ck_assert_str_eq(occ_value(&a, "user", 0), "0:0");
+	ck_assert_int_eq(occ_count(&a, "cap"), 2);
+	ck_assert_str_eq(occ_value(&a, "cap", 1), "CAP_NET_RAW");
+	ck_assert_int_eq(occ_count(&a, "additional-gids"), 1);
 	ck_assert_str_eq(a.no_new_privs, "false");
 	ck_assert_ptr_null(a.process_file);
 	ck_assert_int_eq(PARSE(&a, &err, "exec", "--process=/p.json", "-d", "id"), 0);
