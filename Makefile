@@ -28,7 +28,16 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: bench all deps check check-unit check-e2e check-asan fuzz demo install clean format check-format
 
-all: clampdown
+# The shipped seccomp default, generated from libseccomp's syscall tables (tools/seccomp-gen.c).
+SECCOMP_DEFAULT := profiles/seccomp/default.json
+
+all: clampdown $(SECCOMP_DEFAULT)
+
+$(SECCOMP_DEFAULT): profiles/seccomp/default.in.json $(B)/seccomp-gen
+	$(B)/seccomp-gen $< $@
+
+$(B)/seccomp-gen: tools/seccomp-gen.c $(B)/libclampdown.a | $(B)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libclampdown.a $(LDLIBS)
 
 $(B)/%.o: src/%.c $(wildcard include/*.h) | $(B)
 	$(CC) $(CFLAGS) -c -o $@ $<

@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 
@@ -22,6 +23,12 @@ int json_text_dump(const json_t *root, char **ret, size_t *ret_len, struct cd_er
 
 /* True when v stands for an integer outside int64. */
 bool json_text_is_bigint(const json_t *v);
+
+/* A uint64 as JSON: an integer, or a big-integer marker above INT64_MAX. */
+json_t *json_text_uint64(uint64_t v);
+
+/* Read a non-negative integer up to UINT64_MAX (a plain integer or a marker). */
+bool json_text_get_uint64(const json_t *v, uint64_t *ret);
 
 /* The digits of a big integer (NULL unless json_text_is_bigint). */
 const char *json_text_bigint_digits(const json_t *v);

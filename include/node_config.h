@@ -19,6 +19,7 @@ struct node_config {
 	const char *profile_annotation;
 	json_t *selectable;	  /* array of names */
 	const char *decision_log; /* NULL: no decision log */
+	const char *cache_dir;	  /* validated seccomp filters; NULL: none */
 };
 
 /* The path in force: the flag, then $CLAMPDOWN_CONFIG, then the default. */

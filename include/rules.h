@@ -27,6 +27,7 @@ struct rule_ctx {
 	const char *process_path; /* "process" or the process file */
 	const char *source;	  /* file name for errors */
 	const char *bundle_dir;	  /* relative mount sources are under it (NULL: the current directory) */
+	const char *cache_dir;	  /* node config cache_dir (may be NULL) */
 	const char *rule;	  /* the running rule */
 	enum rule_mode mode;	  /* its mode */
 	struct runc_args *args;	  /* the command line, for rules that judge exec flags */
@@ -47,12 +48,15 @@ struct rule_def {
 	int (*apply)(struct rule_ctx *ctx, const void *conf);
 	/* exec without --process: judge runc's flags (may be NULL) */
 	int (*exec_flags)(struct rule_ctx *ctx, const void *conf);
+	/* frees what load made (NULL: free()) */
+	void (*free_conf)(void *conf);
 };
 
 extern const struct rule_def rule_privileged;
 extern const struct rule_def rule_user;
 extern const struct rule_def rule_capabilities;
 extern const struct rule_def rule_no_new_privileges;
+extern const struct rule_def rule_seccomp;
 extern const struct rule_def rule_readonly_rootfs;
 extern const struct rule_def rule_resources;
 extern const struct rule_def rule_host_namespaces;

@@ -37,7 +37,7 @@ jq -r '"   verdict: \(.verdict), profile: \(.profile)", (.findings[] |
 echo
 echo "== And a refusal: a profile with the user rule in deny mode"
 jq '.name="strict" | .rules.user.mode="deny"' "$TOP/profiles/restricted.json" >"$WORK/strict.json"
-mkdir -p "$WORK/profiles" && cp "$TOP"/profiles/*.json "$WORK/strict.json" "$WORK/profiles/"
+mkdir -p "$WORK/profiles" && cp -r "$TOP"/profiles/*.json "$TOP"/profiles/seccomp "$WORK/strict.json" "$WORK/profiles/"
 node_config "$WORK/strict-config.json" "$RUNC" "$WORK/profiles" "$WORK/decisions.jsonl" '.default_profile="strict"'
 cp -r "$WORK/plain" "$WORK/refused"
 (cd "$WORK/refused" && "$CLAMPDOWN" --clampdown-config="$WORK/strict-config.json" --root "$WORK/state" \

@@ -1,6 +1,8 @@
 #include "json_text.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -214,4 +216,35 @@ int json_text_dump(const json_t *root, char **ret, size_t *ret_len, struct cd_er
 	*ret_len = restore_bigints(buf, need);
 	*ret = buf;
 	return 0;
+}
+
+json_t *json_text_uint64(uint64_t v)
+{
+	char buf[24];
+	int n;
+
+	if (v <= INT64_MAX)
+		return json_integer((json_int_t)v);
+	n = snprintf(buf, sizeof(buf), "%c%" PRIu64, MARK, v);
+	return json_stringn(buf, (size_t)n);
+}
+
+bool json_text_get_uint64(const json_t *v, uint64_t *ret)
+{
+	const char *d = json_text_bigint_digits(v);
+	uint64_t x = 0;
+
+	if (json_is_integer(v) && json_integer_value(v) >= 0) {
+		*ret = (uint64_t)json_integer_value(v);
+		return true;
+	}
+	if (!d || *d == '-')
+		return false;
+	for (; *d; d++) {
+		if (*d < '0' || *d > '9' || x > (UINT64_MAX - (uint64_t)(*d - '0')) / 10)
+			return false;
+		x = x * 10 + (uint64_t)(*d - '0');
+	}
+	*ret = x;
+	return true;
 }

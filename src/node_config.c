@@ -13,7 +13,7 @@
 #include "json_text.h"
 
 static const char *const known_keys[] = {
-	"runtime", "profile_dir", "default_profile", "profile_annotation", "selectable_profiles", "decision_log", NULL,
+	"runtime", "profile_dir", "default_profile", "profile_annotation", "selectable_profiles", "decision_log", "cache_dir", NULL,
 };
 
 const char *node_config_path(const char *flag_value)
@@ -68,6 +68,7 @@ static int load_fields(struct node_config *c, const struct jpath *at, struct cd_
 	c->default_profile = "restricted";
 	c->profile_annotation = "io.clampdown.profile";
 	c->decision_log = "/var/log/clampdown/decisions.jsonl";
+	c->cache_dir = "/run/clampdown/cache";
 	if (r >= 0)
 		r = jget_string(c->root, "runtime", true, at, &c->runtime, err);
 	if (r >= 0)
@@ -90,6 +91,12 @@ static int load_fields(struct node_config *c, const struct jpath *at, struct cd_
 		r = jget_string(c->root, "decision_log", false, at, &c->decision_log, err);
 	if (r >= 0 && c->decision_log)
 		r = check_abs(c->decision_log, "decision_log", at, err);
+	if (r >= 0 && json_is_null(json_object_get(c->root, "cache_dir")))
+		c->cache_dir = NULL;
+	else if (r >= 0)
+		r = jget_string(c->root, "cache_dir", false, at, &c->cache_dir, err);
+	if (r >= 0 && c->cache_dir)
+		r = check_abs(c->cache_dir, "cache_dir", at, err);
 	return r;
 }
 

@@ -182,7 +182,10 @@ int profile_apply_exec_flags(const struct profile *p, struct rule_ctx *ctx)
 void profile_free(struct profile *p)
 {
 	for (size_t i = 0; i < p->nrules; i++) {
-		free(p->rules[i].conf);
+		if (p->rules[i].def && p->rules[i].def->free_conf)
+			p->rules[i].def->free_conf(p->rules[i].conf);
+		else
+			free(p->rules[i].conf);
 		p->rules[i].conf = NULL;
 	}
 	p->nrules = 0;

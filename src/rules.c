@@ -11,6 +11,7 @@ const struct rule_def *const rules_table[] = {
 	&rule_user,		 /* before capabilities: the final uid decides ambient */
 	&rule_capabilities,	 /* */
 	&rule_no_new_privileges, /* */
+	&rule_seccomp,		 /* after capabilities: Docker-format conditions read the final set */
 	&rule_readonly_rootfs,	 /* after user: the tmpfs belongs to the final uid */
 	&rule_resources,	 /* */
 	&rule_host_namespaces,	 /* */

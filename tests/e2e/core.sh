@@ -8,7 +8,7 @@ e2e_setup e2e
 
 make_rootfs "$WORK/rootfs"
 mkdir -p "$WORK/profiles"
-cp "$TOP"/profiles/*.json "$WORK/profiles/"
+cp -r "$TOP"/profiles/*.json "$TOP"/profiles/seccomp "$WORK/profiles/"
 jq '.name="denyroot" | .rules.user.mode="deny"' "$TOP/profiles/restricted.json" >"$WORK/profiles/denyroot.json"
 LOG="$WORK/decisions.jsonl"
 node_config "$WORK/runc.json" "$RUNC" "$WORK/profiles" "$LOG"

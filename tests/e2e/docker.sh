@@ -22,7 +22,7 @@ e2e_extra_cleanup() {
 
 make_rootfs "$WORK/rootfs"
 mkdir -p "$WORK/profiles"
-cp "$TOP"/profiles/*.json "$WORK/profiles/"
+cp -r "$TOP"/profiles/*.json "$TOP"/profiles/seccomp "$WORK/profiles/"
 LOG="$WORK/decisions.jsonl"
 node_config "$WORK/clampdown.json" "$RUNC" "$WORK/profiles" "$LOG"
 node_config "$WORK/env.json" "$RUNC" "$WORK/profiles" "$LOG" '.default_profile="baseline"'

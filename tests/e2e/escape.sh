@@ -22,7 +22,7 @@ HOSTILE='.linux.devices=[{"path":"/dev/mem","type":"c","major":1,"minor":1,"file
 	.process.rlimits=[{"type":"RLIMIT_NOFILE","hard":'"$(ulimit -Hn)"',"soft":'"$(ulimit -Hn)"'}]'
 ln -s /etc "$WORK/etc-link"
 # restricted, with a NOFILE cap below this host's own hard limit so the clamp shows
-mkdir -p "$WORK/profiles" && cp "$TOP"/profiles/*.json "$WORK/profiles/"
+mkdir -p "$WORK/profiles" && cp -r "$TOP"/profiles/*.json "$TOP"/profiles/seccomp "$WORK/profiles/"
 jq '.rules.rlimits.max.RLIMIT_NOFILE=1024' "$TOP/profiles/restricted.json" >"$WORK/profiles/restricted.json"
 
 PROBE='test -e /host/etc/passwd && echo host=visible || echo host=absent

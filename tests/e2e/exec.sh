@@ -8,7 +8,7 @@ e2e_setup exec
 
 make_rootfs "$WORK/rootfs"
 mkdir -p "$WORK/profiles"
-cp "$TOP"/profiles/*.json "$WORK/profiles/"
+cp -r "$TOP"/profiles/*.json "$TOP"/profiles/seccomp "$WORK/profiles/"
 jq '.name="denyall" | .rules |= map_values(.mode="deny")' "$TOP/profiles/restricted.json" >"$WORK/profiles/denyall.json"
 LOG="$WORK/decisions.jsonl"
 prepare_cgroups_for_crun
@@ -81,7 +81,9 @@ exec_suite() {
 exec_suite "$RUNC"
 exec_suite "$CRUN"
 
-# deny mode: the exec is refused, and nothing runs
+# deny mode: the exec is refused, and nothing runs (the container brings a filter: seccomp deny refuses none)
+CONFINED=$(jq -c '{defaultAction:"SCMP_ACT_ERRNO", syscalls:[{names:.syscalls[0].names, action:"SCMP_ACT_ALLOW"}]}' \
+	"$TOP/profiles/seccomp/default.json")
 id=exec-deny
 make_bundle "$WORK/$id" "$WORK/rootfs" "sleep 120" '.annotations={"io.clampdown.profile":"denyall"} |
 	.process.user={"uid":1000,"gid":1000} | .process.noNewPrivileges=true | .root.readonly=true |
@@ -89,10 +91,10 @@ make_bundle "$WORK/$id" "$WORK/rootfs" "sleep 120" '.annotations={"io.clampdown.
 	{"type":"RLIMIT_CORE","hard":0,"soft":0}] | .linux.namespaces += [{"type":"cgroup"}] |
 	.linux.maskedPaths += ["/proc/interrupts","/sys/devices/virtual/powercap"] |
 	.linux.resources={"memory":{"limit":1048576000},"cpu":{"quota":50000,"period":100000},"pids":{"limit":10},
-	"devices":[{"allow":false,"access":"rwm"}]}'
+	"devices":[{"allow":false,"access":"rwm"}]} | .linux.seccomp='"$CONFINED"
 jq '.rules.resources.memory="2g"' "$WORK/profiles/denyall.json" >"$WORK/p.json" && mv "$WORK/p.json" "$WORK/profiles/denyall.json"
 (cd "$WORK/$id" && "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$ROOTS/runc" run -d "$id" </dev/null \
-	>/dev/null 2>"$WORK/$id.err")
+	>/dev/null 2>"$WORK/$id.err");
 check "a compliant container starts under a deny-everything profile" \
 	bash -c "'$RUNC' --root '$ROOTS/runc' state $id | grep -q running"
 out=$(cd_exec "$RUNC" -u 0 "$id" sh -c 'touch /tmp/pwned; id -u' 2>&1)

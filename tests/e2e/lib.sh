@@ -102,7 +102,7 @@ make_bundle() {
 node_config() {
 	jq -n --arg rt "$2" --arg pd "$3" --arg log "$4" \
 		'{runtime:$rt, profile_dir:$pd, decision_log:$log, default_profile:"restricted",
-		  selectable_profiles:["restricted","baseline","audit"]}' | jq "${5:-.}" >"$1"
+		  selectable_profiles:["restricted","baseline","audit"], cache_dir:($log | sub("/[^/]*$"; "/cache"))}' | jq "${5:-.}" >"$1"
 }
 
 # Hybrid cgroup hosts: crun refuses while hugetlb sits on the v2 hierarchy.

@@ -8,7 +8,7 @@ e2e_setup update
 
 make_rootfs "$WORK/rootfs"
 mkdir -p "$WORK/profiles"
-cp "$TOP"/profiles/*.json "$WORK/profiles/"
+cp -r "$TOP"/profiles/*.json "$TOP"/profiles/seccomp "$WORK/profiles/"
 jq '.name="denyres" | .rules={resources: (.rules.resources | .mode="deny")}' "$TOP/profiles/restricted.json" \
 	>"$WORK/profiles/denyres.json"
 LOG="$WORK/decisions.jsonl"
