@@ -28,6 +28,10 @@ int sc_lsc_all_names(const int *arches, int narches, char ***ret) __attribute__(
 int sc_lsc_compile(const struct sc_profile *p, const char *file, struct cd_error *err)
     __attribute__((nonnull, warn_unused_result));
 
+/* Write the compiled filter to fd: BPF, or libseccomp's pseudo code (pfc). */
+int sc_lsc_export(const struct sc_profile *p, const char *file, bool pfc, int fd, struct cd_error *err)
+    __attribute__((nonnull, warn_unused_result));
+
 /* A render context for this machine: its architecture and kernel, the given capabilities. */
 void sc_render_host(struct sc_render *ret, const json_t *caps, json_t *warnings) __attribute__((nonnull(1)));
 

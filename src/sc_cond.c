@@ -4,9 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Up to this many values an interval is written as EQ comparisons. */
-#define SMALL 16
-#define MAXALT 64
+/* Alternatives for one argument: an interval is at most 128 blocks, a complement 64 bits. */
+#define MAXALT 192
 
 struct ivl {
 	uint64_t lo, hi;
@@ -79,102 +78,111 @@ static int ivls_and(const struct ivl *a, int na, const struct ivl *b, int nb, st
 	return n;
 }
 
+/*
+ * [lo, hi] as aligned power-of-two blocks, each one masked comparison,
+ * (x & ~(size - 1)) == start: exact for any interval, at most 128 blocks.
+ */
+static void push_blocks(struct alts *out, uint64_t lo, uint64_t hi)
+{
+	for (;;) {
+		uint64_t size = lo ? lo & -lo : UINT64_C(1) << 63;
+
+		while (size > 1 && lo + (size - 1) > hi)
+			size >>= 1;
+		if (size == 1)
+			push(out, SC_EQ, lo, 0);
+		else
+			push(out, SC_MASKED_EQ, ~(size - 1), lo);
+		if (lo + (size - 1) >= hi)
+			return;
+		lo += size;
+	}
+}
+
 /* Sorted, disjoint intervals as comparisons. */
-static int ivls_to_alts(const struct ivl *iv, int n, enum sc_dir dir, struct alts *out)
+static void ivls_to_alts(const struct ivl *iv, int n, struct alts *out)
 {
 	if (n == 2 && iv[0].lo == 0 && iv[1].hi == UINT64_MAX && iv[1].lo - iv[0].hi == 2) {
 		push(out, SC_NE, iv[0].hi + 1, 0);
-		return 0;
+		return;
 	}
 	for (int i = 0; i < n; i++) {
 		uint64_t lo = iv[i].lo, hi = iv[i].hi;
 
-		if (lo == 0 && hi == UINT64_MAX)
+		if (lo == hi)
+			push(out, SC_EQ, lo, 0);
+		else if (lo == 0 && hi == UINT64_MAX)
 			push(out, SC_ANY, 0, 0);
 		else if (lo == 0)
 			push(out, SC_LE, hi, 0);
 		else if (hi == UINT64_MAX)
 			push(out, SC_GE, lo, 0);
-		else if (hi - lo < SMALL)
-			for (uint64_t x = lo;; x++) {
-				push(out, SC_EQ, x, 0);
-				if (x == hi)
-					break;
-			}
-		else if (dir == SC_EXACT)
-			return -ERANGE;
-		else if (dir == SC_OVER)
-			push(out, SC_GE, lo, 0);
-		/* SC_UNDER: leave the interval out */
-	}
-	return 0;
-}
-
-/* Values of finite interval lists (at most SMALL) that also meet a masked comparison. */
-static int masked_and_ivls(const struct sc_atom *m, const struct ivl *iv, int n, enum sc_dir dir, struct alts *out)
-{
-	uint64_t total = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (iv[i].hi - iv[i].lo >= SMALL)
-			total = SMALL + 1;
 		else
-			total += iv[i].hi - iv[i].lo + 1;
+			push_blocks(out, lo, hi);
 	}
-	if (total > SMALL) {
-		if (dir == SC_EXACT)
-			return -ERANGE;
-		if (dir == SC_OVER)
-			out->a[out->n++] = *m;
-		return 0;
-	}
-	for (int i = 0; i < n; i++)
-		for (uint64_t x = iv[i].lo;; x++) {
-			if ((x & m->v) == m->v2)
-				push(out, SC_EQ, x, 0);
-			if (x == iv[i].hi)
-				break;
-		}
-	return 0;
 }
 
 static void masked_and(const struct sc_atom *a, const struct sc_atom *b, struct alts *out)
 {
 	if ((a->v2 ^ b->v2) & a->v & b->v)
 		return;
-	push(out, SC_MASKED_EQ, a->v | b->v, a->v2 | b->v2);
+	if ((a->v | b->v) == UINT64_MAX)
+		push(out, SC_EQ, a->v2 | b->v2, 0);
+	else
+		push(out, SC_MASKED_EQ, a->v | b->v, a->v2 | b->v2);
 }
 
-/* Both comparisons on one argument, as alternatives (none: never true). */
-static int atom_and(const struct sc_atom *a, const struct sc_atom *b, enum sc_dir dir, struct alts *out)
+/* A masked comparison and intervals: the intervals as blocks, each block ANDed with the mask. */
+static void masked_and_ivls(const struct sc_atom *m, const struct ivl *iv, int n, struct alts *out)
+{
+	for (int i = 0; i < n; i++) {
+		struct alts blocks = { .n = 0 };
+
+		if (iv[i].lo == 0 && iv[i].hi == UINT64_MAX) {
+			push(out, m->op, m->v, m->v2);
+			continue;
+		}
+		push_blocks(&blocks, iv[i].lo, iv[i].hi);
+		for (int k = 0; k < blocks.n; k++) {
+			struct sc_atom b = blocks.a[k];
+
+			if (b.op == SC_EQ)
+				b = (struct sc_atom){ SC_MASKED_EQ, UINT64_MAX, b.v };
+			masked_and(m, &b, out);
+		}
+	}
+}
+
+/* Both comparisons on one argument, as alternatives (none: never true); always exact. */
+static void atom_and(const struct sc_atom *a, const struct sc_atom *b, struct alts *out)
 {
 	struct ivl ia[2], ib[2], ic[4];
 	int na, nb;
 
 	out->n = 0;
 	if (masked_false(a) || masked_false(b))
-		return 0;
+		return;
 	if (a->op == SC_ANY || (a->op == SC_MASKED_EQ && !a->v)) {
 		out->a[out->n++] = *b;
-		return 0;
+		return;
 	}
 	if (b->op == SC_ANY || (b->op == SC_MASKED_EQ && !b->v)) {
 		out->a[out->n++] = *a;
-		return 0;
+		return;
 	}
 	if (a->op == SC_MASKED_EQ && b->op == SC_MASKED_EQ) {
 		masked_and(a, b, out);
-		return 0;
+		return;
 	}
 	if (a->op == SC_MASKED_EQ || b->op == SC_MASKED_EQ) {
 		const struct sc_atom *m = a->op == SC_MASKED_EQ ? a : b, *o = m == a ? b : a;
 
-		na = to_ivls(o, ia);
-		return masked_and_ivls(m, ia, na, dir, out);
+		masked_and_ivls(m, ia, to_ivls(o, ia), out);
+		return;
 	}
 	na = to_ivls(a, ia);
 	nb = to_ivls(b, ib);
-	return ivls_to_alts(ic, ivls_and(ia, na, ib, nb, ic), dir, out);
+	ivls_to_alts(ic, ivls_and(ia, na, ib, nb, ic), out);
 }
 
 bool sc_cube_is_any(const struct sc_cube *c)
@@ -244,16 +252,13 @@ static int add_product(const struct alts *al, struct sc_cube *cur, int arg, stru
 	return 0;
 }
 
-static int cube_and(const struct sc_cube *a, const struct sc_cube *b, enum sc_dir dir, struct sc_set *ret)
+static int cube_and(const struct sc_cube *a, const struct sc_cube *b, struct sc_set *ret)
 {
 	struct alts al[SC_NARGS];
 	struct sc_cube cur;
 
 	for (int i = 0; i < SC_NARGS; i++) {
-		int r = atom_and(&a->a[i], &b->a[i], dir, &al[i]);
-
-		if (r < 0)
-			return r;
+		atom_and(&a->a[i], &b->a[i], &al[i]);
 		if (!al[i].n)
 			return 0;
 	}
@@ -278,7 +283,7 @@ int sc_set_and(const struct sc_set *a, const struct sc_set *b, enum sc_dir dir, 
 	*ret = (struct sc_set){ 0 };
 	for (size_t i = 0; i < a->n; i++)
 		for (size_t j = 0; j < b->n; j++) {
-			int r = cube_and(&a->c[i], &b->c[j], dir, ret);
+			int r = cube_and(&a->c[i], &b->c[j], ret);
 
 			if (r == -E2BIG)
 				return overflow(dir, ret);

@@ -201,10 +201,9 @@ static void release(scmp_filter_ctx *ctx)
 		seccomp_release(*ctx);
 }
 
-int sc_lsc_compile(const struct sc_profile *p, const char *file, struct cd_error *err)
+static int build(const struct sc_profile *p, const char *file, scmp_filter_ctx *ret, struct cd_error *err)
 {
 	_cleanup_(release) scmp_filter_ctx ctx = seccomp_init(lsc_action(&p->def));
-	cleanup_close int null = -1;
 	int r;
 
 	if (!ctx)
@@ -213,15 +212,31 @@ int sc_lsc_compile(const struct sc_profile *p, const char *file, struct cd_error
 	for (size_t i = 0; r >= 0 && i < p->ncalls; i++)
 		for (size_t k = 0; r >= 0 && k < p->calls[i].n; k++)
 			r = add_rule(ctx, &p->def, &p->calls[i], &p->calls[i].r[k], file, err);
+	if (r >= 0)
+		*ret = steal_pointer(&ctx);
+	return r;
+}
+
+int sc_lsc_export(const struct sc_profile *p, const char *file, bool pfc, int fd, struct cd_error *err)
+{
+	_cleanup_(release) scmp_filter_ctx ctx = NULL;
+	int r = build(p, file, &ctx, err);
+
 	if (r < 0)
 		return r;
-	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	if (null < 0)
-		return cd_err_sys(err, "/dev/null");
-	r = seccomp_export_bpf(ctx, null);
+	r = pfc ? seccomp_export_pfc(ctx, fd) : seccomp_export_bpf(ctx, fd);
 	if (r < 0)
 		return cd_err(err, -r, "%s: libseccomp cannot compile the filter: %s", file, strerror(-r));
 	return 0;
+}
+
+int sc_lsc_compile(const struct sc_profile *p, const char *file, struct cd_error *err)
+{
+	cleanup_close int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	if (null < 0)
+		return cd_err_sys(err, "/dev/null");
+	return sc_lsc_export(p, file, false, null, err);
 }
 
 void sc_render_host(struct sc_render *ret, const json_t *caps, json_t *warnings)

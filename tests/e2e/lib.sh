@@ -44,6 +44,11 @@ expect_match() {
 	if [[ $2 =~ $3 ]]; then ok "$1"; else not_ok "$1 ('$2' does not match '$3')"; fi
 }
 
+# expect_line NAME TEXT LINE: TEXT has LINE as one of its lines
+expect_line() {
+	if grep -qxF -- "$3" <<<"$2"; then ok "$1"; else not_ok "$1 (no line '$3' in: $(tr '\n' ' ' <<<"$2"))"; fi
+}
+
 # Every skip is a failure in CI (bubblewrap's BWRAP_MUST_WORK).
 skip_or_fail() {
 	if [ "${CI:-}" = true ]; then
@@ -88,6 +93,11 @@ make_rootfs() {
 }
 
 # make_bundle DIR ROOTFS SCRIPT [JQ-FILTER]: runc's default spec running sh -c SCRIPT
+# build_sysprobe DIR: tests/e2e/sysprobe.c, static, as DIR/bin/sysprobe
+build_sysprobe() {
+	cc -static -O2 -o "$1/bin/sysprobe" "$TOP/tests/e2e/sysprobe.c"
+}
+
 make_bundle() {
 	local dir=$1 rootfs=$2 script=$3 filter=${4:-.}
 	mkdir -p "$dir"

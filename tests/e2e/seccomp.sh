@@ -1,0 +1,108 @@
+#!/bin/bash
+# End-to-end: real containers under the node's seccomp profile (runc and crun),
+# deny and audit modes, a broken profile, and the compile cache.
+set -u
+. "$(dirname "$0")/lib.sh"
+require_root seccomp
+e2e_setup seccomp
+make_rootfs "$WORK/rootfs"
+build_sysprobe "$WORK/rootfs"
+mkdir -p "$WORK/profiles" && cp -r "$TOP"/profiles/*.json "$TOP"/profiles/seccomp "$WORK/profiles/"
+LOG="$WORK/decisions.jsonl"
+prepare_cgroups_for_crun
+
+PROBE='grep ^Seccomp: /proc/self/status | tr -d "\t"
+for c in "socket 1" "unshare 0x10000000" mount keyctl add_key chroot "socket 38" "socket 40" bpf io_uring_setup ptrace \
+	"personality 0x40000" "unshare 0x400" "socket 2" "personality 0" get_mempolicy unixpair; do
+	echo "$c=$(sysprobe $c)"
+done
+ls / >/dev/null && cat /proc/self/stat >/dev/null && sleep 0.1 && echo work=ok'
+
+# run NAME RUNTIME_CONFIG BUNDLE: clampdown run in the foreground; stdout in BUNDLE.out, stderr in BUNDLE.err
+run() {
+	(cd "$3" && "$CLAMPDOWN" --clampdown-config="$2" --root "$ROOTS/$(basename "$3")" run "$1" \
+		</dev/null >"$3.out" 2>"$3.err")
+}
+
+for rt in "$RUNC" "$CRUN"; do
+	name=$(basename "$rt")
+	node_config "$WORK/$name.json" "$rt" "$WORK/profiles" "$LOG"
+	b="$WORK/$name"
+	make_bundle "$b" "$WORK/rootfs" "$PROBE"
+	run "s-$name" "$WORK/$name.json" "$b"
+	out=$(cat "$b.out")
+	expect_line "$name: the container runs in seccomp filter mode" "$out" "Seccomp:2"
+	for denied in "unshare 0x10000000" mount keyctl add_key chroot "socket 38" "socket 40" bpf io_uring_setup \
+		ptrace "personality 0x40000"; do
+		expect_line "$name: $denied fails with EPERM" "$out" "$denied=EPERM"
+	done
+	for allowed in "unshare 0x400" "socket 2" "personality 0" get_mempolicy unixpair; do
+		expect_line "$name: $allowed runs" "$out" "$allowed=ok"
+	done
+	expect_line "$name: sh, ls, cat and sleep work" "$out" "work=ok"
+	expect_eq "$name: the default profile went into config.json" \
+		"$(jq -r '.linux.seccomp.defaultAction + " " + (.linux.seccomp.architectures | sort | join(","))' "$b/config.json")" \
+		"SCMP_ACT_ERRNO SCMP_ARCH_X32,SCMP_ARCH_X86,SCMP_ARCH_X86_64"
+done
+check "the finding is in the decision log" jq_ok "$LOG" -s \
+	'map(select(.id=="s-runc") | .findings[] | select(.rule=="seccomp" and .before=="none")) | length == 1'
+check "the merged filter was compiled once and remembered" test -n "$(ls "$WORK/cache" 2>/dev/null)"
+
+# a container with its own profile: the intersection denies what either side denies
+b="$WORK/own"
+make_bundle "$b" "$WORK/rootfs" "$PROBE" '.linux.seccomp={"defaultAction":"SCMP_ACT_ALLOW",
+	"syscalls":[{"names":["get_mempolicy"],"action":"SCMP_ACT_ERRNO","errnoRet":13},
+	            {"names":["socket"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":1,"op":"SCMP_CMP_EQ"}]}]}'
+run s-own "$WORK/runc.json" "$b"
+out=$(cat "$b.out")
+expect_line "own profile: its denial stays (get_mempolicy EACCES)" "$out" "get_mempolicy=EACCES"
+expect_line "own profile: ours still applies (mount EPERM)" "$out" "mount=EPERM"
+expect_line "own profile: AF_INET still allowed" "$out" "socket 2=ok"
+expect_line "own profile: but not AF_UNIX, which it denies" "$out" "socket 1=EPERM"
+# 0, [2, 37] as six aligned blocks, 39, and from 41 on
+expect_eq "own profile: its conditional denial became conditional allows" \
+	"$(jq -c '[.linux.seccomp.syscalls[] | select(.names==["socket"]) | .args[0].op[9:]]' "$b/config.json")" \
+	'["EQ","MASKED_EQ","MASKED_EQ","MASKED_EQ","MASKED_EQ","MASKED_EQ","MASKED_EQ","EQ","GE"]'
+before=$(sha256sum <"$b/config.json")
+(cd "$b" && "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$ROOTS/own" create s-own2 </dev/null >/dev/null 2>&1)
+expect_eq "merging again changes nothing" "$(sha256sum <"$b/config.json")" "$before"
+"$RUNC" --root "$ROOTS/own" delete -f s-own2 >/dev/null 2>&1
+
+# deny: an unconfined container is refused, a confined one runs untouched
+jq '.name="scdeny" | .rules.seccomp.mode="deny"' "$TOP/profiles/restricted.json" >"$WORK/profiles/scdeny.json"
+jq '.name="scaudit" | .rules.seccomp.mode="audit"' "$TOP/profiles/restricted.json" >"$WORK/profiles/scaudit.json"
+node_config "$WORK/modes.json" "$RUNC" "$WORK/profiles" "$LOG" '.selectable_profiles += ["scdeny","scaudit"]'
+b="$WORK/deny"
+make_bundle "$b" "$WORK/rootfs" "echo ran" '.annotations={"io.clampdown.profile":"scdeny"}'
+run s-deny "$WORK/modes.json" "$b"
+expect_match "deny: unconfined refused" "$(cat "$b.err")" "rule seccomp: linux.seccomp: no seccomp profile"
+check "deny: nothing ran" test ! -s "$b.out"
+b="$WORK/deny-allow"
+make_bundle "$b" "$WORK/rootfs" "echo ran" '.annotations={"io.clampdown.profile":"scdeny"} |
+	.linux.seccomp={"defaultAction":"SCMP_ACT_ALLOW"}'
+run s-deny2 "$WORK/modes.json" "$b"
+expect_match "deny: an allow-all default is unconfined too" "$(cat "$b.err")" \
+	"linux.seccomp.defaultAction: the default action runs every syscall"
+
+# audit: recorded, not applied
+b="$WORK/audit"
+make_bundle "$b" "$WORK/rootfs" "$PROBE" '.annotations={"io.clampdown.profile":"scaudit"}'
+run s-audit "$WORK/modes.json" "$b"
+expect_line "audit: the container runs without a filter" "$(cat "$b.out")" "Seccomp:0"
+check "audit: the finding is logged as audited" jq_ok "$LOG" -s \
+	'map(select(.id=="s-audit") | .findings[] | select(.rule=="seccomp" and .action=="audited")) | length == 1'
+
+# a typo in the node's seccomp profile: refused, naming file, entry and name
+jq '.name="typo" | .rules.seccomp.profile="seccomp/typo.json"' "$TOP/profiles/restricted.json" >"$WORK/profiles/typo.json"
+echo '{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read","wirte"],"action":"SCMP_ACT_ALLOW"}]}' \
+	>"$WORK/profiles/seccomp/typo.json"
+node_config "$WORK/typo.json" "$RUNC" "$WORK/profiles" "$LOG" '.default_profile="typo"'
+b="$WORK/typo"
+make_bundle "$b" "$WORK/rootfs" "echo ran"
+run s-typo "$WORK/typo.json" "$b"
+expect_match "a typo is refused with file, field and name" "$(cat "$b.err")" \
+	'seccomp/typo.json: syscalls\[0\].names: "wirte" is not a syscall libseccomp'
+check "and config.json is untouched" jq_ok "$b/config.json" '.linux.seccomp == null'
+
+restore_cgroups
+summary seccomp
