@@ -64,10 +64,10 @@ check: deps
 	$(MAKE) check-unit
 	$(MAKE) check-e2e
 
-check-unit: $(UNIT_BINS)
+check-unit: $(UNIT_BINS) $(SECCOMP_DEFAULT)
 	@scripts/run-unit.sh $(UNIT_BINS)
 
-check-e2e: clampdown
+check-e2e: clampdown $(SECCOMP_DEFAULT)
 	@scripts/run-e2e.sh
 
 # Everything again under AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -113,21 +113,22 @@ demo: deps
 	$(MAKE) all
 	@scripts/demo.sh
 
-install: clampdown
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/clampdown/profiles \
+install: clampdown $(SECCOMP_DEFAULT)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/clampdown/profiles/seccomp \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 clampdown $(DESTDIR)$(BINDIR)/clampdown
 	install -m 0644 profiles/*.json $(DESTDIR)$(SYSCONFDIR)/clampdown/profiles/
+	install -m 0644 $(SECCOMP_DEFAULT) $(DESTDIR)$(SYSCONFDIR)/clampdown/profiles/seccomp/
 	test -e $(DESTDIR)$(SYSCONFDIR)/clampdown/config.json || \
 		install -m 0644 profiles/config.json.example $(DESTDIR)$(SYSCONFDIR)/clampdown/config.json
 	install -m 0644 man/clampdown.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 man/clampdown-profile.5 $(DESTDIR)$(MANDIR)/man5/
 
 format:
-	clang-format -i src/*.c include/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c
+	clang-format -i src/*.c include/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c tools/*.c tests/e2e/*.c
 
 check-format:
-	@clang-format --dry-run --Werror src/*.c include/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c
+	@clang-format --dry-run --Werror src/*.c include/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c tools/*.c tests/e2e/*.c
 
 clean:
 	rm -rf build build-asan build-fuzz build-bench clampdown

@@ -11,7 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-uint64_t sc_cache_key(const char *text, size_t len) __attribute__((nonnull));
+#include "sc_profile.h"
+
+/* A hash of the filter as libseccomp would build it, and of libseccomp's version. */
+uint64_t sc_cache_key(const struct sc_profile *p) __attribute__((nonnull));
 
 /* dir may be NULL (no cache). */
 bool sc_cache_hit(const char *dir, uint64_t key);

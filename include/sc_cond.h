@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SC_NARGS 6
+#define SC_NARGS     6
 #define SC_MAX_CUBES 1024
 
 /* libseccomp's scmp_compare values; 0 = argument unconstrained. */
@@ -49,7 +49,8 @@ int sc_set_and(const struct sc_set *a, const struct sc_set *b, enum sc_dir dir, 
     __attribute__((nonnull, warn_unused_result));
 
 /* ret = NOT a. */
-int sc_set_not(const struct sc_set *a, enum sc_dir dir, struct sc_set *ret) __attribute__((nonnull, warn_unused_result));
+int sc_set_not(const struct sc_set *a, enum sc_dir dir, struct sc_set *ret)
+    __attribute__((nonnull, warn_unused_result));
 
 /* Does value vector x satisfy the set (for tests)? */
 bool sc_set_match(const struct sc_set *s, const uint64_t x[SC_NARGS]) __attribute__((nonnull));

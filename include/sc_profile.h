@@ -61,7 +61,8 @@ enum sc_source {
 };
 
 int sc_profile_parse(const json_t *obj, enum sc_source src, const struct sc_render *rd, const struct jpath *at,
-		     struct sc_profile *ret, struct cd_error *err) __attribute__((nonnull(4, 5, 6), warn_unused_result));
+		     struct sc_profile *ret, struct cd_error *err)
+    __attribute__((nonnull(4, 5, 6), warn_unused_result));
 
 /* The profile in OCI format (NULL on allocation failure). */
 json_t *sc_profile_to_json(const struct sc_profile *p) __attribute__((nonnull));
@@ -73,7 +74,8 @@ json_t *sc_profile_to_json(const struct sc_profile *p) __attribute__((nonnull));
  * and says so in warnings.
  */
 int sc_profile_intersect(const struct sc_profile *a, const struct sc_profile *b, uint32_t native, json_t *warnings,
-			 struct sc_profile *ret, struct cd_error *err) __attribute__((nonnull(1, 2, 5, 6), warn_unused_result));
+			 struct sc_profile *ret, struct cd_error *err)
+    __attribute__((nonnull(1, 2, 5, 6), warn_unused_result));
 
 /* A default action that lets unknown syscalls run (ALLOW, LOG). */
 bool sc_profile_unconfined(const struct sc_profile *p) __attribute__((nonnull));

@@ -13,7 +13,8 @@
 #include "json_text.h"
 
 static const char *const known_keys[] = {
-	"runtime", "profile_dir", "default_profile", "profile_annotation", "selectable_profiles", "decision_log", "cache_dir", NULL,
+	"runtime",   "profile_dir", "default_profile", "profile_annotation", "selectable_profiles", "decision_log",
+	"cache_dir", NULL,
 };
 
 const char *node_config_path(const char *flag_value)

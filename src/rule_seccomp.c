@@ -97,18 +97,12 @@ static void report_warnings(struct rule_ctx *ctx, json_t *warnings)
 }
 
 /* libseccomp must compile the merged filter; a filter compiled before is not compiled again. */
-static int validate(struct rule_ctx *ctx, const struct sc_profile *res, const json_t *out, const char *file)
+static int validate(struct rule_ctx *ctx, const struct sc_profile *res, const char *file)
 {
-	cleanup_free char *text = NULL;
+	uint64_t key = sc_cache_key(res);
 	char what[4400];
-	uint64_t key;
-	size_t len = 0;
 	int r;
 
-	r = json_text_dump(out, &text, &len, ctx->err);
-	if (r < 0)
-		return r;
-	key = sc_cache_key(text, len);
 	if (sc_cache_hit(ctx->cache_dir, key))
 		return 0;
 	snprintf(what, sizeof(what), "%s: linux.seccomp merged with %s", ctx->source, file);
@@ -142,7 +136,7 @@ static int install(struct rule_ctx *ctx, const struct sc_profile *a, const struc
 				       : "intersected with the node's (per syscall the stricter action)",
 			  file))
 		return 0;
-	r = validate(ctx, res, out, file);
+	r = validate(ctx, res, file);
 	if (r < 0)
 		return r;
 	linux_obj = rule_ensure_object(ctx, ctx->spec, "linux", "linux");

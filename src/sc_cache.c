@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "cleanup.h"
@@ -18,16 +19,25 @@ static uint64_t fnv1a(uint64_t h, const char *p, size_t len)
 	return h;
 }
 
-uint64_t sc_cache_key(const char *text, size_t len)
+/* Field by field: struct padding is not hashed. */
+uint64_t sc_cache_key(const struct sc_profile *p)
 {
 	const char *v = sc_lsc_version();
-	uint64_t h = UINT64_C(0xcbf29ce484222325);
-	size_t n = 0;
+	uint64_t h = fnv1a(UINT64_C(0xcbf29ce484222325), v, strlen(v) + 1);
 
-	while (v[n])
-		n++;
-	h = fnv1a(h, v, n + 1);
-	return fnv1a(h, text, len);
+	h = fnv1a(h, (const char *)&(uint32_t[]){ p->def.kind, p->def.ret, p->arches, p->flags }, 16);
+	for (size_t i = 0; i < p->ncalls; i++) {
+		h = fnv1a(h, p->calls[i].name, strlen(p->calls[i].name) + 1);
+		for (size_t k = 0; k < p->calls[i].n; k++) {
+			const struct sc_rule *r = &p->calls[i].r[k];
+
+			h = fnv1a(h, (const char *)&(uint32_t[]){ r->act.kind, r->act.ret, r->cond }, 12);
+			for (int a = 0; a < SC_NARGS; a++)
+				h = fnv1a(h, (const char *)&(uint64_t[]){ r->cube.a[a].op, r->cube.a[a].v, r->cube.a[a].v2 },
+					  24);
+		}
+	}
+	return h;
 }
 
 static void stamp_name(uint64_t key, char buf[32])

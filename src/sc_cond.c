@@ -34,9 +34,7 @@ static int to_ivls(const struct sc_atom *a, struct ivl iv[2])
 	int n = 0;
 
 	switch (a->op) {
-	case SC_EQ:
-		iv[n++] = (struct ivl){ v, v };
-		break;
+	case SC_EQ: iv[n++] = (struct ivl){ v, v }; break;
 	case SC_NE:
 		if (v > 0)
 			iv[n++] = (struct ivl){ 0, v - 1 };
@@ -47,18 +45,13 @@ static int to_ivls(const struct sc_atom *a, struct ivl iv[2])
 		if (v > 0)
 			iv[n++] = (struct ivl){ 0, v - 1 };
 		break;
-	case SC_LE:
-		iv[n++] = (struct ivl){ 0, v };
-		break;
+	case SC_LE: iv[n++] = (struct ivl){ 0, v }; break;
 	case SC_GT:
 		if (v < UINT64_MAX)
 			iv[n++] = (struct ivl){ v + 1, UINT64_MAX };
 		break;
-	case SC_GE:
-		iv[n++] = (struct ivl){ v, UINT64_MAX };
-		break;
-	default:
-		iv[n++] = (struct ivl){ 0, UINT64_MAX };
+	case SC_GE: iv[n++] = (struct ivl){ v, UINT64_MAX }; break;
+	default: iv[n++] = (struct ivl){ 0, UINT64_MAX };
 	}
 	return n;
 }
@@ -297,8 +290,9 @@ int sc_set_and(const struct sc_set *a, const struct sc_set *b, enum sc_dir dir, 
 
 static void atom_not(const struct sc_atom *a, struct alts *out)
 {
-	static const uint8_t neg[] = { [SC_EQ] = SC_NE, [SC_NE] = SC_EQ, [SC_LT] = SC_GE,
-				       [SC_LE] = SC_GT, [SC_GE] = SC_LT, [SC_GT] = SC_LE };
+	static const uint8_t neg[] = {
+		[SC_EQ] = SC_NE, [SC_NE] = SC_EQ, [SC_LT] = SC_GE, [SC_LE] = SC_GT, [SC_GE] = SC_LT, [SC_GT] = SC_LE
+	};
 
 	out->n = 0;
 	if (a->op == SC_ANY)
@@ -368,22 +362,14 @@ int sc_set_not(const struct sc_set *a, enum sc_dir dir, struct sc_set *ret)
 static bool atom_match(const struct sc_atom *a, uint64_t x)
 {
 	switch (a->op) {
-	case SC_NE:
-		return x != a->v;
-	case SC_LT:
-		return x < a->v;
-	case SC_LE:
-		return x <= a->v;
-	case SC_EQ:
-		return x == a->v;
-	case SC_GE:
-		return x >= a->v;
-	case SC_GT:
-		return x > a->v;
-	case SC_MASKED_EQ:
-		return (x & a->v) == a->v2;
-	default:
-		return true;
+	case SC_NE: return x != a->v;
+	case SC_LT: return x < a->v;
+	case SC_LE: return x <= a->v;
+	case SC_EQ: return x == a->v;
+	case SC_GE: return x >= a->v;
+	case SC_GT: return x > a->v;
+	case SC_MASKED_EQ: return (x & a->v) == a->v2;
+	default: return true;
 	}
 }
 

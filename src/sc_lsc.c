@@ -139,22 +139,14 @@ int sc_lsc_all_names(const int *idx, int nidx, char ***ret)
 static uint32_t lsc_action(const struct sc_action *a)
 {
 	switch (a->kind) {
-	case SC_ALLOW:
-		return SCMP_ACT_ALLOW;
-	case SC_LOG:
-		return SCMP_ACT_LOG;
-	case SC_TRACE:
-		return SCMP_ACT_TRACE(a->ret);
-	case SC_NOTIFY:
-		return SCMP_ACT_NOTIFY;
-	case SC_ERRNO:
-		return SCMP_ACT_ERRNO(a->ret);
-	case SC_TRAP:
-		return SCMP_ACT_TRAP;
-	case SC_KILL_THREAD:
-		return SCMP_ACT_KILL_THREAD;
-	default:
-		return SCMP_ACT_KILL_PROCESS;
+	case SC_ALLOW: return SCMP_ACT_ALLOW;
+	case SC_LOG: return SCMP_ACT_LOG;
+	case SC_TRACE: return SCMP_ACT_TRACE(a->ret);
+	case SC_NOTIFY: return SCMP_ACT_NOTIFY;
+	case SC_ERRNO: return SCMP_ACT_ERRNO(a->ret);
+	case SC_TRAP: return SCMP_ACT_TRAP;
+	case SC_KILL_THREAD: return SCMP_ACT_KILL_THREAD;
+	default: return SCMP_ACT_KILL_PROCESS;
 	}
 }
 
@@ -246,7 +238,8 @@ void sc_render_host(struct sc_render *ret, const json_t *caps, json_t *warnings)
 
 	if (kernel[0] < 0 && uname(&u) == 0 && sscanf(u.release, "%d.%d.%d", &kernel[0], &kernel[1], &kernel[2]) < 2)
 		kernel[0] = kernel[1] = kernel[2] = 0;
-	*ret = (struct sc_render){ .caps = caps, .goarch = sc_arch_goarch(sc_arch_native()), .machine = u.machine,
-				   .warnings = warnings };
+	*ret = (struct sc_render){
+		.caps = caps, .goarch = sc_arch_goarch(sc_arch_native()), .machine = u.machine, .warnings = warnings
+	};
 	memcpy(ret->kernel, kernel, sizeof(kernel));
 }

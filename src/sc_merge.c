@@ -17,7 +17,7 @@
 
 struct model {
 	bool cond;
-	struct sc_set c;     /* where y applies (when cond) */
+	struct sc_set c; /* where y applies (when cond) */
 	struct sc_action y, f;
 };
 
@@ -163,8 +163,12 @@ static int merge_call(const struct model *ma, const struct model *mb, const stru
 	for (int ia = ma->cond; ia >= 0; ia--)
 		for (int ib = mb->cond; ib >= 0; ib--)
 			rg[n++] = (struct region){ stricter(ia ? ma->y : ma->f, ib ? mb->y : mb->f),
-						   ia ? &ma->c : ma->cond ? na : NULL,
-						   ib ? &mb->c : mb->cond ? nb : NULL };
+						   ia	      ? &ma->c
+						   : ma->cond ? na
+							      : NULL,
+						   ib	      ? &mb->c
+						   : mb->cond ? nb
+							      : NULL };
 	top = rg[0].act;
 	for (int i = 0; i < n; i++) {
 		same &= sc_action_eq(&rg[i].act, &rg[0].act);
@@ -206,8 +210,7 @@ static int merge_name(const struct sc_profile *a, const struct sc_profile *b, co
 	return r;
 }
 
-static int merge_calls(const struct sc_profile *a, const struct sc_profile *b, json_t *warnings,
-		       struct sc_profile *out)
+static int merge_calls(const struct sc_profile *a, const struct sc_profile *b, json_t *warnings, struct sc_profile *out)
 {
 	size_t i = 0, j = 0;
 

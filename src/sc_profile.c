@@ -18,16 +18,25 @@ static const struct {
 	const char *name;
 	uint8_t kind;
 } actions[] = {
-	{ "SCMP_ACT_KILL", SC_KILL_THREAD }, { "SCMP_ACT_KILL_THREAD", SC_KILL_THREAD },
-	{ "SCMP_ACT_KILL_PROCESS", SC_KILL_PROCESS }, { "SCMP_ACT_TRAP", SC_TRAP },
-	{ "SCMP_ACT_ERRNO", SC_ERRNO }, { "SCMP_ACT_TRACE", SC_TRACE },
-	{ "SCMP_ACT_ALLOW", SC_ALLOW }, { "SCMP_ACT_LOG", SC_LOG },
+	{ "SCMP_ACT_KILL", SC_KILL_THREAD },
+	{ "SCMP_ACT_KILL_THREAD", SC_KILL_THREAD },
+	{ "SCMP_ACT_KILL_PROCESS", SC_KILL_PROCESS },
+	{ "SCMP_ACT_TRAP", SC_TRAP },
+	{ "SCMP_ACT_ERRNO", SC_ERRNO },
+	{ "SCMP_ACT_TRACE", SC_TRACE },
+	{ "SCMP_ACT_ALLOW", SC_ALLOW },
+	{ "SCMP_ACT_LOG", SC_LOG },
 	{ "SCMP_ACT_NOTIFY", SC_NOTIFY },
 };
 
 static const char *const op_names[] = {
-	[SC_NE] = "SCMP_CMP_NE", [SC_LT] = "SCMP_CMP_LT", [SC_LE] = "SCMP_CMP_LE", [SC_EQ] = "SCMP_CMP_EQ",
-	[SC_GE] = "SCMP_CMP_GE", [SC_GT] = "SCMP_CMP_GT", [SC_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
+	[SC_NE] = "SCMP_CMP_NE",
+	[SC_LT] = "SCMP_CMP_LT",
+	[SC_LE] = "SCMP_CMP_LE",
+	[SC_EQ] = "SCMP_CMP_EQ",
+	[SC_GE] = "SCMP_CMP_GE",
+	[SC_GT] = "SCMP_CMP_GT",
+	[SC_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
 };
 
 static const char *const flag_names[] = {
@@ -38,12 +47,13 @@ static const char *const flag_names[] = {
 	NULL,
 };
 
-static const char *const oci_top[] = { "defaultAction", "defaultErrnoRet", "architectures", "flags",
+static const char *const oci_top[] = { "defaultAction", "defaultErrnoRet",  "architectures", "flags",
 				       "listenerPath",	"listenerMetadata", "syscalls",	     NULL };
-static const char *const docker_top[] = { "defaultAction", "defaultErrnoRet", "architectures", "archMap",
-					  "flags",	   "syscalls",	      NULL };
+static const char *const docker_top[] = {
+	"defaultAction", "defaultErrnoRet", "architectures", "archMap", "flags", "syscalls", NULL
+};
 static const char *const oci_call[] = { "names", "action", "errnoRet", "args", NULL };
-static const char *const docker_call[] = { "name",     "names",	   "action",   "errnoRet", "args",
+static const char *const docker_call[] = { "name",    "names",	  "action",   "errnoRet", "args",
 					   "comment", "includes", "excludes", NULL };
 static const char *const arg_keys[] = { "index", "value", "valueTwo", "op", NULL };
 static const char *const filter_keys[] = { "caps", "arches", "minKernel", NULL };
@@ -210,8 +220,8 @@ static int eval_filter(const json_t *f, const struct sc_render *rd, bool include
 		*ret_skip |= include ? !have : have;
 	}
 	if (json_array_size(arches)) {
-		bool match = (rd->goarch && in_strings(arches, rd->goarch)) ||
-			     (rd->machine && in_strings(arches, rd->machine));
+		bool match =
+		    (rd->goarch && in_strings(arches, rd->goarch)) || (rd->machine && in_strings(arches, rd->machine));
 
 		*ret_skip |= include ? !match : match;
 	}
@@ -265,8 +275,10 @@ static int parse_arg(const json_t *arg, const struct jpath *at, struct sc_cube *
 	if (a.op != SC_MASKED_EQ)
 		a.v2 = 0;
 	if (cube->a[index].op != SC_ANY)
-		return jget_err(err, EINVAL, at, "index", "argument %d is compared twice (libseccomp allows one "
-				"comparison per argument in a rule)", (int)index);
+		return jget_err(err, EINVAL, at, "index",
+				"argument %d is compared twice (libseccomp allows one "
+				"comparison per argument in a rule)",
+				(int)index);
 	cube->a[index] = a;
 	return 0;
 }

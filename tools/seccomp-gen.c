@@ -113,7 +113,7 @@ int main(int argc, char **argv)
 	n = template_arches(tpl, idx, 8);
 	if (add_allow(tpl, idx, n, &err) < 0 || check(tpl, argv[2], &err) < 0)
 		return die(&err);
-	out = json_dumps(tpl, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	out = json_dumps(tpl, JSON_INDENT(1) | JSON_COMPACT | JSON_PRESERVE_ORDER);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", argv[2]);
 	f = fopen(tmp, "we");
 	if (!out || !f || fprintf(f, "%s\n", out) < 0 || fclose(f) != 0 || rename(tmp, argv[2]) < 0) {

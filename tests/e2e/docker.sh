@@ -21,6 +21,7 @@ e2e_extra_cleanup() {
 }
 
 make_rootfs "$WORK/rootfs"
+build_sysprobe "$WORK/rootfs"
 mkdir -p "$WORK/profiles"
 cp -r "$TOP"/profiles/*.json "$TOP"/profiles/seccomp "$WORK/profiles/"
 LOG="$WORK/decisions.jsonl"
@@ -88,6 +89,20 @@ check "docker kill" quiet $D kill "$cid"
 check "docker rm" quiet $D rm "$cid"
 expect_eq "docker info reports runc's version through clampdown" "$($D info --format '{{.RuncCommit.ID}}')" \
 	"$("$RUNC" --version | sed -n 's/^commit: //p')"
+# seccomp: Docker's default profile intersected with the node's
+SC='grep ^Seccomp: /proc/self/status | tr -d "\t"; for c in get_mempolicy mount "unshare 0x10000000" keyctl loopback; do
+	echo "$c=$(sysprobe $c)"; done'
+out=$($RUN --runtime clampdown clampdown-bb:test sh -c "$SC" 2>&1)
+expect_line "docker default + node profile: filter mode" "$out" "Seccomp:2"
+expect_line "docker denies get_mempolicy (no CAP_SYS_NICE), ours allows it: denied" "$out" "get_mempolicy=EPERM"
+expect_line "ours denies mount: denied" "$out" "mount=EPERM"
+expect_line "ours denies keyctl, Docker allows it: denied" "$out" "keyctl=EPERM"
+expect_line "TCP over loopback works under the merged filter" "$out" "loopback=ok"
+out=$($RUN --runtime clampdown --security-opt seccomp=unconfined clampdown-bb:test sh -c "$SC" 2>&1)
+expect_line "seccomp=unconfined: the node's profile is installed" "$out" "Seccomp:2"
+expect_line "seccomp=unconfined: unshare -U still fails" "$out" "unshare 0x10000000=EPERM"
+expect_line "seccomp=unconfined: get_mempolicy allowed (only Docker denied it)" "$out" "get_mempolicy=ok"
+
 check "every create and exec is in the decision log" jq_ok "$LOG" -s \
 	'(map(select(.command=="create")) | length >= 8) and (map(select(.command=="exec")) | length >= 4)'
 

@@ -18,23 +18,14 @@ static const char *errname(int e)
 	static char buf[16];
 
 	switch (e) {
-	case EPERM:
-		return "EPERM";
-	case ENOSYS:
-		return "ENOSYS";
-	case EINVAL:
-		return "EINVAL";
-	case EACCES:
-		return "EACCES";
-	case EFAULT:
-		return "EFAULT";
-	case ENOENT:
-		return "ENOENT";
-	case EAFNOSUPPORT:
-		return "EAFNOSUPPORT";
-	default:
-		snprintf(buf, sizeof(buf), "E%d", e);
-		return buf;
+	case EPERM: return "EPERM";
+	case ENOSYS: return "ENOSYS";
+	case EINVAL: return "EINVAL";
+	case EACCES: return "EACCES";
+	case EFAULT: return "EFAULT";
+	case ENOENT: return "ENOENT";
+	case EAFNOSUPPORT: return "EAFNOSUPPORT";
+	default: snprintf(buf, sizeof(buf), "E%d", e); return buf;
 	}
 }
 

@@ -45,13 +45,13 @@ START_TEST(cond_one_arg)
 		ck_assert_int_eq(match0(&both, x), x != 38 && x != 40);
 	ck_assert(match0(&both, UINT64_MAX));
 	ck_assert_int_eq(both.n, 3); /* < 38, == 39, > 40 */
-	ck_assert_int_eq(sc_set_not(&both, SC_EXACT, &not), 0);
+	ck_assert_int_eq(sc_set_not(&both, SC_EXACT, &not ), 0);
 	for (uint64_t x = 0; x < 100; x++)
 		ck_assert_int_eq(match0(&not, x), x == 38 || x == 40);
 	sc_set_free(&ne38);
 	sc_set_free(&ne40);
 	sc_set_free(&both);
-	sc_set_free(&not);
+	sc_set_free(&not );
 }
 END_TEST
 
@@ -70,16 +70,16 @@ START_TEST(cond_masked)
 	bad = set1(0, SC_MASKED_EQ, 0x80, 0x80);
 	ck_assert_int_eq(sc_set_and(&both, &bad, SC_EXACT, &none), 0);
 	ck_assert_int_eq(none.n, 0); /* bit 7 must be 0 and 1 */
-	ck_assert_int_eq(sc_set_not(&m1, SC_EXACT, &not), 0);
+	ck_assert_int_eq(sc_set_not(&m1, SC_EXACT, &not ), 0);
 	ck_assert(match0(&not, 0x10000000));
 	ck_assert(!match0(&not, 0x11));
-	ck_assert_int_eq(not.n, 7); /* one per bit of the mask */
+	ck_assert_int_eq(not .n, 7); /* one per bit of the mask */
 	sc_set_free(&m1);
 	sc_set_free(&m2);
 	sc_set_free(&bad);
 	sc_set_free(&both);
 	sc_set_free(&none);
-	sc_set_free(&not);
+	sc_set_free(&not );
 }
 END_TEST
 
@@ -167,37 +167,38 @@ static bool has_rule(const struct sc_profile *p, const char *name)
 
 START_TEST(docker_render)
 {
-	const char *text = "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"archMap\":[{\"architecture\":\"SCMP_ARCH_X86_64\","
-			   "\"subArchitectures\":[\"SCMP_ARCH_X86\"]},{\"architecture\":\"SCMP_ARCH_AARCH64\"}],"
-			   "\"syscalls\":["
-			   "{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"comment\":\"always\"},"
-			   "{\"name\":\"syslog\",\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"caps\":[\"CAP_SYSLOG\"]}},"
-			   "{\"names\":[\"reboot\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"caps\":[\"CAP_SYS_BOOT\"]}},"
-			   "{\"names\":[\"clone\"],\"action\":\"SCMP_ACT_ALLOW\",\"excludes\":{\"caps\":[\"CAP_SYS_ADMIN\"]}},"
-			   "{\"names\":[\"unshare\"],\"action\":\"SCMP_ACT_ALLOW\",\"excludes\":{\"caps\":[\"CAP_SYSLOG\"]}},"
-			   "{\"names\":[\"arch_prctl\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"arches\":[\"amd64\"]}},"
-			   "{\"names\":[\"sync_file_range2\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"arches\":[\"arm64\"]}},"
-			   "{\"names\":[\"chown\"],\"action\":\"SCMP_ACT_ALLOW\",\"excludes\":{\"arches\":[\"x86_64\"]}},"
-			   "{\"names\":[\"ptrace\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"minKernel\":\"4.8\"}},"
-			   "{\"names\":[\"pidfd_getfd\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"minKernel\":\"5.6\"}},"
-			   "{\"names\":[\"kcmp\"],\"action\":\"SCMP_ACT_ALLOW\",\"excludes\":{\"minKernel\":\"5.5\"}},"
-			   "{\"names\":[\"no_such_call\"],\"action\":\"SCMP_ACT_ALLOW\"}]}";
+	const char *text =
+	    "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"archMap\":[{\"architecture\":\"SCMP_ARCH_X86_64\","
+	    "\"subArchitectures\":[\"SCMP_ARCH_X86\"]},{\"architecture\":\"SCMP_ARCH_AARCH64\"}],"
+	    "\"syscalls\":["
+	    "{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"comment\":\"always\"},"
+	    "{\"name\":\"syslog\",\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"caps\":[\"CAP_SYSLOG\"]}},"
+	    "{\"names\":[\"reboot\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"caps\":[\"CAP_SYS_BOOT\"]}},"
+	    "{\"names\":[\"clone\"],\"action\":\"SCMP_ACT_ALLOW\",\"excludes\":{\"caps\":[\"CAP_SYS_ADMIN\"]}},"
+	    "{\"names\":[\"unshare\"],\"action\":\"SCMP_ACT_ALLOW\",\"excludes\":{\"caps\":[\"CAP_SYSLOG\"]}},"
+	    "{\"names\":[\"arch_prctl\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"arches\":[\"amd64\"]}},"
+	    "{\"names\":[\"sync_file_range2\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"arches\":[\"arm64\"]}},"
+	    "{\"names\":[\"chown\"],\"action\":\"SCMP_ACT_ALLOW\",\"excludes\":{\"arches\":[\"x86_64\"]}},"
+	    "{\"names\":[\"ptrace\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"minKernel\":\"4.8\"}},"
+	    "{\"names\":[\"pidfd_getfd\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"minKernel\":\"5.6\"}},"
+	    "{\"names\":[\"kcmp\"],\"action\":\"SCMP_ACT_ALLOW\",\"excludes\":{\"minKernel\":\"5.5\"}},"
+	    "{\"names\":[\"no_such_call\"],\"action\":\"SCMP_ACT_ALLOW\"}]}";
 	json_t *warnings = json_array();
 	struct cd_error err = { 0 };
 	struct sc_profile p;
 
 	ck_assert_int_eq(parse(text, SC_SRC_NODE, "[\"CAP_SYSLOG\"]", &p, &err, warnings), 0);
 	ck_assert(has_rule(&p, "read"));
-	ck_assert(has_rule(&p, "syslog"));	       /* includes a cap it has */
-	ck_assert(!has_rule(&p, "reboot"));	       /* includes a cap it lacks */
-	ck_assert(has_rule(&p, "clone"));	       /* excludes a cap it lacks */
-	ck_assert(!has_rule(&p, "unshare"));	       /* excludes a cap it has */
-	ck_assert(has_rule(&p, "arch_prctl"));	       /* includes this arch */
+	ck_assert(has_rule(&p, "syslog"));	      /* includes a cap it has */
+	ck_assert(!has_rule(&p, "reboot"));	      /* includes a cap it lacks */
+	ck_assert(has_rule(&p, "clone"));	      /* excludes a cap it lacks */
+	ck_assert(!has_rule(&p, "unshare"));	      /* excludes a cap it has */
+	ck_assert(has_rule(&p, "arch_prctl"));	      /* includes this arch */
 	ck_assert(!has_rule(&p, "sync_file_range2")); /* includes another arch */
-	ck_assert(!has_rule(&p, "chown"));	       /* excludes this arch, by machine name */
-	ck_assert(has_rule(&p, "ptrace"));	       /* kernel 5.4 >= 4.8 */
+	ck_assert(!has_rule(&p, "chown"));	      /* excludes this arch, by machine name */
+	ck_assert(has_rule(&p, "ptrace"));	      /* kernel 5.4 >= 4.8 */
 	ck_assert(!has_rule(&p, "pidfd_getfd"));      /* kernel 5.4 < 5.6 */
-	ck_assert(has_rule(&p, "kcmp"));	       /* excluded from 5.5 on */
+	ck_assert(has_rule(&p, "kcmp"));	      /* excluded from 5.5 on */
 	ck_assert(!has_rule(&p, "no_such_call"));     /* unknown to libseccomp: skipped */
 	ck_assert_int_eq(json_array_size(warnings), 1);
 	ck_assert_ptr_nonnull(strstr(json_string_value(json_array_get(warnings, 0)), "no_such_call"));
@@ -219,10 +220,12 @@ static void expect_error(const char *text, enum sc_source src, const char *want)
 
 START_TEST(name_errors)
 {
-	expect_error("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"},"
-		     "{\"names\":[\"write\",\"opne\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
-		     SC_SRC_NODE, "p.json: syscalls[1].names: \"opne\" is not a syscall libseccomp");
-	expect_error("{\"defaultAction\":\"SCMP_ACT_EPERM\"}", SC_SRC_NODE, "p.json: defaultAction: \"SCMP_ACT_EPERM\"");
+	expect_error(
+	    "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+	    "{\"names\":[\"write\",\"opne\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
+	    SC_SRC_NODE, "p.json: syscalls[1].names: \"opne\" is not a syscall libseccomp");
+	expect_error("{\"defaultAction\":\"SCMP_ACT_EPERM\"}", SC_SRC_NODE,
+		     "p.json: defaultAction: \"SCMP_ACT_EPERM\"");
 	expect_error("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"socket\"],\"action\":"
 		     "\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_NE\"},"
 		     "{\"index\":0,\"value\":2,\"op\":\"SCMP_CMP_NE\"}]}]}",
@@ -302,7 +305,7 @@ START_TEST(intersect_actions)
 	ck_assert_int_eq(eval(&r, "getpid", 0).kind, SC_LOG);	     /* log beats allow */
 	act = eval(&r, "clone3", 0);
 	ck_assert_int_eq(act.kind, SC_ERRNO);
-	ck_assert_int_eq(act.ret, 38); /* the container's errno survives */
+	ck_assert_int_eq(act.ret, 38);			       /* the container's errno survives */
 	ck_assert_int_eq(eval(&r, "mount", 0).kind, SC_ERRNO); /* neither allows it */
 	sc_profile_free(&r);
 }
@@ -314,20 +317,22 @@ START_TEST(intersect_args)
 	struct sc_profile r;
 
 	/* Docker's clone mask with ours (which adds CLONE_NEWTIME's bit) */
-	intersect(ERRNO_DEFAULT "{\"names\":[\"clone\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
-				"\"value\":2114060288,\"valueTwo\":0,\"op\":\"SCMP_CMP_MASKED_EQ\"}]},"
-				"{\"names\":[\"socket\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":40,"
-				"\"op\":\"SCMP_CMP_NE\"}]},"
-				"{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":8,"
-				"\"op\":\"SCMP_CMP_EQ\"}]},"
-				"{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":9,"
-				"\"op\":\"SCMP_CMP_EQ\"}]}]}",
-		  ERRNO_DEFAULT "{\"names\":[\"clone\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
-				"\"value\":128,\"valueTwo\":0,\"op\":\"SCMP_CMP_MASKED_EQ\"}]},"
-				"{\"names\":[\"socket\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":38,"
-				"\"op\":\"SCMP_CMP_NE\"}]},"
-				"{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":8,"
-				"\"op\":\"SCMP_CMP_EQ\"}]}]}",
+	intersect(ERRNO_DEFAULT
+		  "{\"names\":[\"clone\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
+		  "\"value\":2114060288,\"valueTwo\":0,\"op\":\"SCMP_CMP_MASKED_EQ\"}]},"
+		  "{\"names\":[\"socket\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":40,"
+		  "\"op\":\"SCMP_CMP_NE\"}]},"
+		  "{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":8,"
+		  "\"op\":\"SCMP_CMP_EQ\"}]},"
+		  "{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":9,"
+		  "\"op\":\"SCMP_CMP_EQ\"}]}]}",
+		  ERRNO_DEFAULT
+		  "{\"names\":[\"clone\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
+		  "\"value\":128,\"valueTwo\":0,\"op\":\"SCMP_CMP_MASKED_EQ\"}]},"
+		  "{\"names\":[\"socket\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":38,"
+		  "\"op\":\"SCMP_CMP_NE\"}]},"
+		  "{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":8,"
+		  "\"op\":\"SCMP_CMP_EQ\"}]}]}",
 		  &r, w);
 	ck_assert_int_eq(eval(&r, "clone", 0x11).kind, SC_ALLOW);
 	ck_assert_int_eq(eval(&r, "clone", 0x80).kind, SC_ERRNO);
@@ -348,8 +353,9 @@ START_TEST(intersect_args)
 	sc_profile_free(&r);
 
 	/* a conditional kill has no fallback libseccomp can state: the whole syscall is killed */
-	intersect(ERRNO_DEFAULT "{\"names\":[\"ioctl\"],\"action\":\"SCMP_ACT_KILL\",\"args\":[{\"index\":1,"
-				"\"value\":21505,\"op\":\"SCMP_CMP_EQ\"}]},{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
+	intersect(ERRNO_DEFAULT
+		  "{\"names\":[\"ioctl\"],\"action\":\"SCMP_ACT_KILL\",\"args\":[{\"index\":1,"
+		  "\"value\":21505,\"op\":\"SCMP_CMP_EQ\"}]},{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
 		  ERRNO_DEFAULT "{\"names\":[\"ioctl\",\"read\"],\"action\":\"SCMP_ACT_ALLOW\"}]}", &r, w);
 	ck_assert_int_eq(eval(&r, "ioctl", 0).kind, SC_KILL_THREAD);
 	ck_assert_int_eq(json_array_size(w), 1);
@@ -366,8 +372,8 @@ START_TEST(intersect_arches_flags)
 
 	intersect("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\","
 		  "\"SCMP_ARCH_X32\"],\"flags\":[\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\",\"SECCOMP_FILTER_FLAG_LOG\"]}",
-		  "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\"]}", &r,
-		  w);
+		  "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\"]}",
+		  &r, w);
 	ck_assert_uint_eq(r.arches, (1u << x86_64) | (1u << x86));
 	ck_assert_uint_eq(r.flags, 1u << 1); /* LOG kept, SPEC_ALLOW dropped */
 	ck_assert_int_eq(json_array_size(w), 1);
@@ -390,52 +396,22 @@ static uint32_t run_bpf(const struct sock_filter *f, size_t n, const struct secc
 			ck_assert_uint_le(k + 4, sizeof(*d));
 			memcpy(&a, (const char *)d + k, 4);
 			break;
-		case BPF_LD | BPF_IMM:
-			a = k;
-			break;
-		case BPF_LD | BPF_MEM:
-			a = mem[k];
-			break;
-		case BPF_LDX | BPF_MEM:
-			x = mem[k];
-			break;
-		case BPF_ST:
-			mem[k] = a;
-			break;
-		case BPF_STX:
-			mem[k] = x;
-			break;
-		case BPF_ALU | BPF_AND | BPF_K:
-			a &= k;
-			break;
-		case BPF_ALU | BPF_OR | BPF_K:
-			a |= k;
-			break;
-		case BPF_MISC | BPF_TAX:
-			x = a;
-			break;
-		case BPF_MISC | BPF_TXA:
-			a = x;
-			break;
-		case BPF_JMP | BPF_JA:
-			pc += k;
-			break;
-		case BPF_JMP | BPF_JEQ | BPF_K:
-			pc += a == k ? i->jt : i->jf;
-			break;
-		case BPF_JMP | BPF_JGT | BPF_K:
-			pc += a > k ? i->jt : i->jf;
-			break;
-		case BPF_JMP | BPF_JGE | BPF_K:
-			pc += a >= k ? i->jt : i->jf;
-			break;
-		case BPF_JMP | BPF_JSET | BPF_K:
-			pc += (a & k) ? i->jt : i->jf;
-			break;
-		case BPF_RET | BPF_K:
-			return k;
-		default:
-			ck_abort_msg("BPF instruction 0x%x not simulated", i->code);
+		case BPF_LD | BPF_IMM: a = k; break;
+		case BPF_LD | BPF_MEM: a = mem[k]; break;
+		case BPF_LDX | BPF_MEM: x = mem[k]; break;
+		case BPF_ST: mem[k] = a; break;
+		case BPF_STX: mem[k] = x; break;
+		case BPF_ALU | BPF_AND | BPF_K: a &= k; break;
+		case BPF_ALU | BPF_OR | BPF_K: a |= k; break;
+		case BPF_MISC | BPF_TAX: x = a; break;
+		case BPF_MISC | BPF_TXA: a = x; break;
+		case BPF_JMP | BPF_JA: pc += k; break;
+		case BPF_JMP | BPF_JEQ | BPF_K: pc += a == k ? i->jt : i->jf; break;
+		case BPF_JMP | BPF_JGT | BPF_K: pc += a > k ? i->jt : i->jf; break;
+		case BPF_JMP | BPF_JGE | BPF_K: pc += a >= k ? i->jt : i->jf; break;
+		case BPF_JMP | BPF_JSET | BPF_K: pc += (a & k) ? i->jt : i->jf; break;
+		case BPF_RET | BPF_K: return k;
+		default: ck_abort_msg("BPF instruction 0x%x not simulated", i->code);
 		}
 	}
 	ck_abort_msg("BPF program ran off its end");
@@ -499,19 +475,19 @@ START_TEST(default_filter)
 	ck_assert_uint_eq(call(&f, x64, "chroot", 0), EPERM_RET);
 	ck_assert_uint_eq(call(&f, x64, "bpf", 0), EPERM_RET);
 	ck_assert_uint_eq(call(&f, x64, "io_uring_setup", 0), EPERM_RET);
-	ck_assert_uint_eq(call(&f, x64, "unshare", 0x10000000), EPERM_RET); /* CLONE_NEWUSER */
-	ck_assert_uint_eq(call(&f, x64, "unshare", 0x80), EPERM_RET);	    /* CLONE_NEWTIME */
-	ck_assert_uint_eq(call(&f, x64, "unshare", 0x400), SECCOMP_RET_ALLOW); /* CLONE_FILES */
+	ck_assert_uint_eq(call(&f, x64, "unshare", 0x10000000), EPERM_RET);	/* CLONE_NEWUSER */
+	ck_assert_uint_eq(call(&f, x64, "unshare", 0x80), EPERM_RET);		/* CLONE_NEWTIME */
+	ck_assert_uint_eq(call(&f, x64, "unshare", 0x400), SECCOMP_RET_ALLOW);	/* CLONE_FILES */
 	ck_assert_uint_eq(call(&f, x64, "clone", 0x3d0f00), SECCOMP_RET_ALLOW); /* a thread */
-	ck_assert_uint_eq(call(&f, x64, "clone", 0x20000000 | 17), EPERM_RET); /* CLONE_NEWPID */
+	ck_assert_uint_eq(call(&f, x64, "clone", 0x20000000 | 17), EPERM_RET);	/* CLONE_NEWPID */
 	ck_assert_uint_eq(call(&f, x64, "clone3", 0), SECCOMP_RET_ERRNO | ENOSYS);
-	ck_assert_uint_eq(call(&f, x64, "socket", 2), SECCOMP_RET_ALLOW);  /* AF_INET */
-	ck_assert_uint_eq(call(&f, x64, "socket", 38), EPERM_RET);	    /* AF_ALG */
+	ck_assert_uint_eq(call(&f, x64, "socket", 2), SECCOMP_RET_ALLOW); /* AF_INET */
+	ck_assert_uint_eq(call(&f, x64, "socket", 38), EPERM_RET);	  /* AF_ALG */
 	ck_assert_uint_eq(call(&f, x64, "socket", 39), SECCOMP_RET_ALLOW);
-	ck_assert_uint_eq(call(&f, x64, "socket", 40), EPERM_RET);	    /* AF_VSOCK */
+	ck_assert_uint_eq(call(&f, x64, "socket", 40), EPERM_RET); /* AF_VSOCK */
 	ck_assert_uint_eq(call(&f, x64, "personality", 0), SECCOMP_RET_ALLOW);
 	ck_assert_uint_eq(call(&f, x64, "personality", 0x0040000), EPERM_RET); /* ADDR_NO_RANDOMIZE */
-	ck_assert_uint_eq(run_bpf(f.f, f.n, &d), EPERM_RET);	/* a syscall number nobody allowed */
+	ck_assert_uint_eq(run_bpf(f.f, f.n, &d), EPERM_RET);		       /* a syscall number nobody allowed */
 	ck_assert_uint_eq(call(&f, x86, "read", 0), SECCOMP_RET_ALLOW);
 	ck_assert_uint_eq(call(&f, x86, "socketcall", 1), SECCOMP_RET_ERRNO | ENOSYS);
 	d = (struct seccomp_data){ .nr = 359, .arch = x86, .args = { 38 } }; /* i386 socket(AF_ALG) */
@@ -520,7 +496,8 @@ START_TEST(default_filter)
 	ck_assert_uint_eq(run_bpf(f.f, f.n, &d), SECCOMP_RET_ALLOW);
 	ck_assert_uint_eq(call(&f, x86, "mount", 0), EPERM_RET);
 	/* x32 calls arrive as x86_64 with bit 30 set in the number */
-	d = (struct seccomp_data){ .nr = 0x40000000 | (seccomp_syscall_resolve_name_arch(x32, "read") & 0xfff), .arch = x64 };
+	d = (struct seccomp_data){ .nr = 0x40000000 | (seccomp_syscall_resolve_name_arch(x32, "read") & 0xfff),
+				   .arch = x64 };
 	ck_assert_uint_eq(run_bpf(f.f, f.n, &d), SECCOMP_RET_ALLOW);
 	d.nr = 0x40000000 | (seccomp_syscall_resolve_name_arch(x32, "keyctl") & 0xfff);
 	ck_assert_uint_eq(run_bpf(f.f, f.n, &d), EPERM_RET);
@@ -538,9 +515,10 @@ START_TEST(emit_roundtrip)
 	json_t *out;
 	char *text;
 
-	ck_assert_int_eq(parse(ERRNO_DEFAULT "{\"names\":[\"read\",\"write\"],\"action\":\"SCMP_ACT_ALLOW\"},"
-					     "{\"names\":[\"ioctl\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":1,"
-					     "\"value\":18446744073709551615,\"op\":\"SCMP_CMP_LE\"}]}]}",
+	ck_assert_int_eq(parse(ERRNO_DEFAULT
+			       "{\"names\":[\"read\",\"write\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+			       "{\"names\":[\"ioctl\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":1,"
+			       "\"value\":18446744073709551615,\"op\":\"SCMP_CMP_LE\"}]}]}",
 			       SC_SRC_CONTAINER, NULL, &p, &err, NULL),
 			 0);
 	out = sc_profile_to_json(&p);
