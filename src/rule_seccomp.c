@@ -75,7 +75,8 @@ static int load(const json_t *obj, const struct jpath *at, void **ret_conf, stru
 	r = jget_string(obj, "profile", false, at, &rel, err);
 	if (r >= 0 && !plain_relative(rel))
 		r = jget_err(err, EINVAL, at, "profile", "\"%s\" must be a path under the profile directory", rel);
-	if (r >= 0)
+	/* an off rule never runs: its profile file is not read */
+	if (r >= 0 && strcmp(json_string_value(json_object_get(obj, "mode")) ?: "", "off"))
 		r = read_profile(c, at->file, rel, at, err);
 	return r;
 }

@@ -33,8 +33,9 @@ uint64_t sc_cache_key(const struct sc_profile *p)
 
 			h = fnv1a(h, (const char *)&(uint32_t[]){ r->act.kind, r->act.ret, r->cond }, 12);
 			for (int a = 0; a < SC_NARGS; a++)
-				h = fnv1a(h, (const char *)&(uint64_t[]){ r->cube.a[a].op, r->cube.a[a].v, r->cube.a[a].v2 },
-					  24);
+				h = fnv1a(
+				    h, (const char *)&(uint64_t[]){ r->cube.a[a].op, r->cube.a[a].v, r->cube.a[a].v2 },
+				    24);
 		}
 	}
 	return h;
