@@ -444,9 +444,11 @@ static struct filter load_default(void)
 	ck_assert_int_eq(sc_lsc_export(&p, "default.json", false, fd, &err), 0);
 	sc_profile_free(&p);
 	size = lseek(fd, 0, SEEK_END);
-	out.n = (size_t)size / sizeof(struct sock_filter);
-	out.f = malloc((size_t)size);
-	ck_assert_int_eq(pread(fd, out.f, (size_t)size, 0), size);
+	ck_assert_int_gt(size, 0);
+	len = size > 0 ? (size_t)size : 0;
+	out.n = len / sizeof(struct sock_filter);
+	out.f = malloc(len);
+	ck_assert_int_eq(pread(fd, out.f, len, 0), (ssize_t)len);
 	close(fd);
 	return out;
 }
