@@ -3,7 +3,8 @@
 # Needs root to install; without root it only lists what is missing.
 set -eu
 PKGS="build-essential pkg-config libjansson-dev libseccomp-dev libcap-dev libmnl-dev check \
-runc crun containerd docker.io busybox-static jq iproute2 util-linux"
+runc crun containerd docker.io busybox-static jq iproute2 util-linux \
+clang clang-format libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do

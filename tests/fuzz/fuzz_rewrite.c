@@ -47,12 +47,13 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t len)
 		return 0;
 	}
 	findings = json_array();
-	ctx = (struct rule_ctx){ .spec = spec,
-				 .process = json_object_get(spec, "process"),
-				 .source = "fuzz",
-				 .cache_dir = "/tmp/clampdown-fuzz-cache", /* a filter is compiled once, not per input */
-				 .findings = findings,
-				 .err = &err };
+	ctx =
+	    (struct rule_ctx){ .spec = spec,
+			       .process = json_object_get(spec, "process"),
+			       .source = "fuzz",
+			       .cache_dir = "/tmp/clampdown-fuzz-cache", /* a filter is compiled once, not per input */
+			       .findings = findings,
+			       .err = &err };
 	if (profile_apply(&prof, SCOPE_CONTAINER | SCOPE_PROCESS, &ctx) >= 0 &&
 	    json_text_dump(spec, &out, &n, &err) == 0)
 		free(out);
