@@ -14,6 +14,7 @@ trap 'rm -rf "$WORK"' EXIT
 PROBE='echo "  user:        $(id)"
 echo "  CapEff:      $(grep CapEff /proc/self/status | cut -f2)"
 echo "  NoNewPrivs:  $(grep NoNewPrivs /proc/self/status | cut -f2)"
+echo "  Seccomp:     $(grep "^Seccomp:" /proc/self/status | cut -f2) (2 = filtered)"
 touch /hello 2>/dev/null && echo "  write to /:  allowed" || echo "  write to /:  refused (read-only)"
 touch /tmp/hello 2>/dev/null && echo "  write /tmp:  allowed" || echo "  write /tmp:  refused"
 echo "  memory max:  $(cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max)"
