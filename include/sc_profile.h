@@ -85,6 +85,9 @@ const struct sc_call *sc_profile_find(const struct sc_profile *p, const char *na
 int sc_profile_add_rule(struct sc_profile *p, const char *name, const struct sc_rule *rule)
     __attribute__((nonnull, warn_unused_result));
 
+/* The action of a kind, in its first spelling (errno 1 where it takes one). */
+struct sc_action sc_action_of(uint8_t kind);
+
 bool sc_action_eq(const struct sc_action *a, const struct sc_action *b) __attribute__((nonnull));
 const char *sc_action_name(const struct sc_action *a) __attribute__((nonnull));
 const char *sc_op_name(int op);

@@ -120,7 +120,7 @@ static int container_profile(struct rule_ctx *ctx, const json_t *sec, struct sc_
 	if (sec && !json_is_null(sec))
 		return sc_profile_parse(sec, SC_SRC_CONTAINER, NULL, &at, ret, ctx->err);
 	/* unconfined: every syscall on every architecture */
-	*ret = (struct sc_profile){ .def = { .kind = SC_ALLOW, .spelling = 6 }, .arches = UINT32_MAX };
+	*ret = (struct sc_profile){ .def = sc_action_of(SC_ALLOW), .arches = UINT32_MAX };
 	return 0;
 }
 

@@ -73,6 +73,15 @@ const char *sc_op_name(int op)
 	return op > SC_ANY && op <= SC_MASKED_EQ ? op_names[op] : "?";
 }
 
+struct sc_action sc_action_of(uint8_t kind)
+{
+	size_t i = 0;
+
+	while (i + 1 < sizeof(actions) / sizeof(actions[0]) && actions[i].kind != kind)
+		i++;
+	return (struct sc_action){ .kind = kind, .spelling = (uint8_t)i, .ret = 1 };
+}
+
 static bool takes_ret(uint8_t kind)
 {
 	return kind == SC_ERRNO || kind == SC_TRACE;
