@@ -505,26 +505,8 @@ static int call_cmp(const char *name, const struct sc_call *c)
 	return strcmp(name, c->name);
 }
 
-const struct sc_call *sc_profile_find(const struct sc_profile *p, const char *name)
-{
-	size_t lo = 0, hi = p->ncalls;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = call_cmp(name, &p->calls[mid]);
-
-		if (!c)
-			return &p->calls[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
-}
-
-/* The call for name, inserted in order when new (appending is the common case). */
-static struct sc_call *get_call(struct sc_profile *p, const char *name)
+/* Where name is, or would be inserted; true when it is there. Appending is the common case. */
+static bool locate(const struct sc_profile *p, const char *name, size_t *ret)
 {
 	size_t lo = 0, hi = p->ncalls;
 
@@ -534,13 +516,33 @@ static struct sc_call *get_call(struct sc_profile *p, const char *name)
 		size_t mid = (lo + hi) / 2;
 		int c = call_cmp(name, &p->calls[mid]);
 
-		if (!c)
-			return &p->calls[mid];
+		if (!c) {
+			*ret = mid;
+			return true;
+		}
 		if (c < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
+	*ret = lo;
+	return false;
+}
+
+const struct sc_call *sc_profile_find(const struct sc_profile *p, const char *name)
+{
+	size_t i;
+
+	return locate(p, name, &i) ? &p->calls[i] : NULL;
+}
+
+/* The call for name, inserted in order when new. */
+static struct sc_call *get_call(struct sc_profile *p, const char *name)
+{
+	size_t lo;
+
+	if (locate(p, name, &lo))
+		return &p->calls[lo];
 	if (p->ncalls == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 64;
 		struct sc_call *c = realloc(p->calls, cap * sizeof(*c));
