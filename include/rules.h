@@ -28,6 +28,8 @@ struct rule_ctx {
 	const char *source;	  /* file name for errors */
 	const char *bundle_dir;	  /* relative mount sources are under it (NULL: the current directory) */
 	const char *cache_dir;	  /* node config cache_dir (may be NULL) */
+	const char *decision_log; /* node config decision_log (may be NULL), for clampdown's hooks */
+	const char *profile;	  /* the profile's name */
 	const char *rule;	  /* the running rule */
 	enum rule_mode mode;	  /* its mode */
 	struct runc_args *args;	  /* the command line, for rules that judge exec flags */
@@ -65,6 +67,7 @@ extern const struct rule_def rule_devices;
 extern const struct rule_def rule_masked_paths;
 extern const struct rule_def rule_sysctls;
 extern const struct rule_def rule_rlimits;
+extern const struct rule_def rule_bandwidth;
 
 /* The rules, in the order they run (user before capabilities: caps need the final uid). */
 extern const struct rule_def *const rules_table[];
@@ -85,6 +88,16 @@ void rule_unfixable(struct rule_ctx *ctx, const char *field, json_t *before, con
 
 /* Error about a spec field the rule cannot read (the container is refused). */
 int rule_bad_field(struct rule_ctx *ctx, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* A note for the decision log that is no finding: nothing is rewritten or refused for it. */
+void rule_warning(struct rule_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Whether the namespace file path (relative: to the bundle) is the host's
+ * own namespace of kind proc ("net", "pid", ...): the same inode as pid 1's
+ * or clampdown's. Errors when path cannot be read.
+ */
+int rule_is_host_ns(struct rule_ctx *ctx, const char *path, const char *proc, bool *ret);
 
 /* The object at parent[key], created when absent or null; NULL (and an error) when not an object. */
 json_t *rule_ensure_object(struct rule_ctx *ctx, json_t *parent, const char *key, const char *field);

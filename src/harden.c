@@ -104,6 +104,8 @@ static int harden_bundle(struct runc_args *a, const struct node_config *cfg, str
 	ctx.source = b.path;
 	ctx.bundle_dir = b.dir;
 	ctx.cache_dir = cfg->cache_dir;
+	ctx.decision_log = cfg->decision_log;
+	ctx.profile = p.name;
 	ctx.process = json_object_get(b.spec, "process");
 	if (!json_is_object(ctx.process))
 		return cd_err(err, EINVAL, "%s: process: required, and must be an object", b.path);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "harden.h"
+#include "hook.h"
 #include "node_config.h"
 #include "report.h"
 #include "runc_args.h"
@@ -33,6 +34,8 @@ int main(int argc, char **argv)
 	struct cd_error err = { 0 };
 	char **rargv;
 
+	if (hook_invoked(argc, argv))
+		return hook_main(argc, argv);
 	if (runc_args_parse(argc, argv, &a, &err) < 0)
 		return refuse(&a, &err);
 	if (node_config_load(node_config_path(a.clampdown_config), &cfg, &err) < 0)

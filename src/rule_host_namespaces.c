@@ -21,42 +21,6 @@ static const struct {
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
-/*
- * The host's namespaces: pid 1's, and clampdown's own, since containerd and
- * dockerd call it in the node's namespaces (and /proc/1 may be out of reach
- * when the node itself runs in a sandbox).
- */
-static int is_host_ns(struct rule_ctx *ctx, const char *path, const char *proc, bool *ret)
-{
-	static const char *const refs[] = { "/proc/1/ns/", "/proc/self/ns/" };
-	struct stat a, b;
-	bool any = false;
-
-	char joined[4096];
-
-	/* a relative path is the bundle's, as for mount sources */
-	if (path[0] != '/' && ctx->bundle_dir)
-		snprintf(joined, sizeof(joined), "%s/%s", ctx->bundle_dir, path);
-	else
-		snprintf(joined, sizeof(joined), "%s", path);
-	if (stat(joined, &a) < 0)
-		return rule_bad_field(ctx, "linux.namespaces", "cannot stat namespace path %s: %s", path,
-				      strerror(errno));
-	*ret = false;
-	for (size_t i = 0; i < 2; i++) {
-		char host[64];
-
-		snprintf(host, sizeof(host), "%s%s", refs[i], proc);
-		if (stat(host, &b) < 0)
-			continue;
-		any = true;
-		*ret |= a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-	}
-	if (!any)
-		return rule_bad_field(ctx, "linux.namespaces", "cannot stat the host's %s namespace", proc);
-	return 0;
-}
-
 /* The entry for a type, refusing duplicates (which runtimes read differently). */
 static int find_ns(struct rule_ctx *ctx, json_t *nss, const char *type, json_t **ret, size_t *ret_index)
 {
@@ -121,7 +85,7 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 		path = e ? json_string_value(json_object_get(e, "path")) : NULL;
 		if (e && json_object_get(e, "path") && !json_is_null(json_object_get(e, "path")) && !path)
 			return rule_bad_field(ctx, "linux.namespaces", "%s: path must be a string", kinds[k].type);
-		if (path && *path && (r = is_host_ns(ctx, path, kinds[k].proc, &host)) < 0)
+		if (path && *path && (r = rule_is_host_ns(ctx, path, kinds[k].proc, &host)) < 0)
 			return r;
 		if (!e)
 			fix(ctx, nss, NULL, 0, k, "no namespace of its own");

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* One rule per line; clang-format keeps it that way with the trailing comments. */
 const struct rule_def *const rules_table[] = {
@@ -20,6 +21,7 @@ const struct rule_def *const rules_table[] = {
 	&rule_masked_paths,	 /* */
 	&rule_sysctls,		 /* */
 	&rule_rlimits,		 /* */
+	&rule_bandwidth,	 /* last: its hook goes after every other hook */
 	NULL,
 };
 
@@ -116,4 +118,51 @@ json_t *rule_ensure_object(struct rule_ctx *ctx, json_t *parent, const char *key
 		return NULL;
 	}
 	return v;
+}
+
+/*
+ * The host's namespaces: pid 1's, and clampdown's own, since containerd and
+ * dockerd call it in the node's namespaces (and /proc/1 may be out of reach
+ * when the node itself runs in a sandbox).
+ */
+int rule_is_host_ns(struct rule_ctx *ctx, const char *path, const char *proc, bool *ret)
+{
+	static const char *const refs[] = { "/proc/1/ns/", "/proc/self/ns/" };
+	struct stat a, b;
+	bool any = false;
+
+	char joined[4096];
+
+	/* a relative path is the bundle's, as for mount sources */
+	if (path[0] != '/' && ctx->bundle_dir)
+		snprintf(joined, sizeof(joined), "%s/%s", ctx->bundle_dir, path);
+	else
+		snprintf(joined, sizeof(joined), "%s", path);
+	if (stat(joined, &a) < 0)
+		return rule_bad_field(ctx, "linux.namespaces", "cannot stat namespace path %s: %s", path,
+				      strerror(errno));
+	*ret = false;
+	for (size_t i = 0; i < 2; i++) {
+		char host[64];
+
+		snprintf(host, sizeof(host), "%s%s", refs[i], proc);
+		if (stat(host, &b) < 0)
+			continue;
+		any = true;
+		*ret |= a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	}
+	if (!any)
+		return rule_bad_field(ctx, "linux.namespaces", "cannot stat the host's %s namespace", proc);
+	return 0;
+}
+
+void rule_warning(struct rule_ctx *ctx, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	json_array_append_new(ctx->findings, json_pack("{s:s, s:s}", "rule", ctx->rule, "warning", text));
 }
