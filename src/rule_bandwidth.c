@@ -4,7 +4,9 @@
  * hook_bandwidth.c) after the prestart hooks that set up the network. The
  * Kubernetes pod annotations kubernetes.io/{egress,ingress}-bandwidth are
  * honoured up to the profile's ceiling. Clampdown's hook is always the last
- * one, and a clampdown hook the profile did not write is removed.
+ * one, and a clampdown hook the profile did not write is removed. Deny adds
+ * the hook too, but refuses an annotation above the ceiling, a clampdown
+ * hook of the container's own, or a container with no network namespace.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -221,14 +223,21 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 		r = own_netns(ctx, &own);
 	if (r < 0 || (!egress && !ingress))
 		return r;
-	if (!own) {
+	if (!own && ctx->mode == MODE_DENY)
+		rule_unfixable(ctx, "linux.namespaces.network", NULL, "no network namespace of its own: cannot shape");
+	else if (!own)
 		rule_warning(ctx, "no network namespace of its own: bandwidth not shaped");
+	if (!own || ctx->denied)
 		return 0;
-	}
 	warn_net_admin(ctx);
 	hook = hook_of(self, egress, ingress, c, ctx);
 	if (!hook)
 		return cd_err(ctx->err, ENOMEM, "out of memory");
+	/* deny refuses what enforce would correct; the shaping itself is no correction, so it is added */
+	if (ctx->mode == MODE_DENY) {
+		ctx->changed = true;
+		return add_hook(ctx, hook);
+	}
 	if (rule_finding(ctx, "hooks.createRuntime", NULL, json_incref(hook),
 			 "egress %" PRIu64 " bit/s, ingress %" PRIu64
 			 " bit/s (0: unshaped): clampdown's hook shapes it",
@@ -240,8 +249,7 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 const struct rule_def rule_bandwidth = {
 	.name = "bandwidth",
 	.scope = SCOPE_CONTAINER,
-	/* deny has nothing to refuse: the rates are added, never asked for */
-	.modes = (1u << MODE_OFF) | (1u << MODE_AUDIT) | (1u << MODE_ENFORCE),
+	.modes = MODES_ALL,
 	.keys = keys,
 	.load = load,
 	.apply = apply,

@@ -474,7 +474,7 @@ START_TEST(rule_audit_and_bad_input)
 	ck_assert_msg(strstr(r.err.msg, "annotations.kubernetes.io/egress-bandwidth") != NULL, "%s", r.err.msg);
 	done(&r);
 
-	unit_write(dir, "t.json", P("\"bandwidth\":{\"mode\":\"deny\",\"egress\":\"1mbit\"}"));
+	unit_write(dir, "t.json", P("\"bandwidth\":{\"mode\":\"refuse\",\"egress\":\"1mbit\"}"));
 	ck_assert_int_lt(profile_load(dir, "t", &p, &err), 0);
 	ck_assert_msg(strstr(err.msg, "rules.bandwidth.mode") != NULL, "%s", err.msg);
 	unit_write(dir, "t.json", P("\"bandwidth\":{\"mode\":\"enforce\",\"egress\":\"100\"}"));
@@ -485,6 +485,37 @@ START_TEST(rule_audit_and_bad_input)
 	ck_assert_msg(strstr(err.msg, "rules.bandwidth.burst") != NULL, "%s", err.msg);
 	unit_rmtree(dir);
 	free(dir);
+}
+END_TEST
+
+START_TEST(rule_deny)
+{
+	struct result r;
+	char *text;
+
+	/* above the ceiling and a foreign clampdown hook: refused */
+	apply(P(BW("deny")), bw_spec, &r);
+	ck_assert_int_eq(r.rc, 0);
+	ck_assert(r.denied);
+	done(&r);
+	/* within the ceiling: the hook is added, nothing refused */
+	apply(P(BW("deny")),
+	      "{\"process\":{\"args\":[\"sh\"]},\"annotations\":{\"kubernetes.io/egress-bandwidth\":\"10M\"},"
+	      "\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}",
+	      &r);
+	ck_assert_int_eq(r.rc, 0);
+	ck_assert_msg(!r.denied, "%s", r.deny);
+	ck_assert(r.changed);
+	text = dump(json_object_get(json_array_get(at(r.spec, "hooks.createRuntime"), 0), "args"));
+	ck_assert_str_eq(text, "[\"clampdown\",\"hook\",\"bandwidth\",\"--egress=1250000\",\"--ingress=12500000\","
+			       "\"--burst=65536\"]");
+	free(text);
+	done(&r);
+	/* no network namespace of its own: cannot be shaped, refused */
+	apply(P(BW("deny")), "{\"process\":{\"args\":[\"sh\"]},\"linux\":{\"namespaces\":[]}}", &r);
+	ck_assert(r.denied);
+	ck_assert_msg(strstr(r.deny, "linux.namespaces.network") != NULL, "%s", r.deny);
+	done(&r);
 }
 END_TEST
 
@@ -520,6 +551,7 @@ int main(void)
 	tcase_add_test(tc, rule_adds_hook_last);
 	tcase_add_test(tc, rule_no_netns_of_its_own);
 	tcase_add_test(tc, rule_audit_and_bad_input);
+	tcase_add_test(tc, rule_deny);
 	tcase_add_test(tc, rule_warns_net_admin);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
