@@ -103,6 +103,18 @@ expect_line "seccomp=unconfined: the node's profile is installed" "$out" "Seccom
 expect_line "seccomp=unconfined: unshare -U still fails" "$out" "unshare 0x10000000=EPERM"
 expect_line "seccomp=unconfined: get_mempolicy allowed (only Docker denied it)" "$out" "get_mempolicy=ok"
 
+# a bridge network: Docker's prestart hook moves eth0 in, clampdown's createRuntime hook shapes it after
+if $D network create --subnet 10.214.$(($$ % 250)).0/24 cdbwnet >/dev/null 2>&1; then
+	out=$($D run --rm --runtime clampdown --network cdbwnet --name cd-bw clampdown-bb:test sh -c 'ip -o link | grep -o "cdifb[0-9]*:" | wc -l' 2>&1)
+	expect_eq "bridge network: an ifb for eth0 inside the container" "$out" "1"
+	expect_eq "bridge network: the hook shaped eth0 after Docker's setup" \
+		"$(jq -r 'select(.command=="hook bandwidth" and .verdict=="shaped") | .shaped[0] | [.interface, .egress_bytes_per_second] | join(" ")' "$LOG")" \
+		"eth0 125000000"
+	$D network rm cdbwnet >/dev/null 2>&1
+else
+	not_ok "bridge network: docker network create"
+fi
+
 check "every create and exec is in the decision log" jq_ok "$LOG" -s \
 	'(map(select(.command=="create")) | length >= 8) and (map(select(.command=="exec")) | length >= 4)'
 
