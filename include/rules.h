@@ -67,6 +67,8 @@ extern const struct rule_def rule_devices;
 extern const struct rule_def rule_masked_paths;
 extern const struct rule_def rule_sysctls;
 extern const struct rule_def rule_rlimits;
+extern const struct rule_def rule_apparmor;
+extern const struct rule_def rule_selinux;
 extern const struct rule_def rule_bandwidth;
 
 /* The rules, in the order they run (user before capabilities: caps need the final uid). */

@@ -21,6 +21,8 @@ const struct rule_def *const rules_table[] = {
 	&rule_masked_paths,	 /* */
 	&rule_sysctls,		 /* */
 	&rule_rlimits,		 /* */
+	&rule_apparmor,		 /* */
+	&rule_selinux,		 /* */
 	&rule_bandwidth,	 /* last: its hook goes after every other hook */
 	NULL,
 };
