@@ -81,4 +81,8 @@ make_bundle "$b" "$WORK/rootfs" 'hostname' ".linux.namespaces |= map(if .type==\
 out=$(cd "$b" && "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$ROOTS/runc" run e-hostuts 2>&1 </dev/null)
 expect_eq "--uts host is un-joined by enforce (the container gets its own)" "$(jq -c '.linux.namespaces[] | select(.type=="uts")' "$b/config.json")" '{"type":"uts"}'
 
+# this host has neither AppArmor nor SELinux: both rules say so instead of pretending
+check "apparmor and selinux: skipped with a warning where the LSM is absent" jq_ok "$LOG" -s \
+	'[.[] | select(.id=="e-runc") | .findings[] | .warning // empty | select(test("(AppArmor|SELinux) is not enabled"))] | length == 2'
+
 summary escape
