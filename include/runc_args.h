@@ -71,6 +71,9 @@ int runc_args_parse(int argc, char **argv, struct runc_args *ret, struct cd_erro
 
 extern const char RUNC_ARG_DROP[];
 
+/* The last occurrence of an exec/update flag (the one runc reads), or NULL. */
+const struct runc_flag_occ *runc_args_last(const struct runc_args *a, const char *name) __attribute__((nonnull));
+
 /* Remove a flag and its value from the runtime's argv. */
 void runc_args_drop(struct runc_args *a, const struct runc_flag_occ *o) __attribute__((nonnull));
 

@@ -222,21 +222,11 @@ static int feed_stdin(const char *text, size_t len, struct cd_error *err)
 	return 0;
 }
 
-static const struct runc_flag_occ *last_occ(const struct runc_args *a, const char *name)
-{
-	const struct runc_flag_occ *o = NULL;
-
-	for (int i = 0; i < a->nocc; i++)
-		if (!strcmp(a->occ[i].name, name))
-			o = &a->occ[i];
-	return o;
-}
-
 /* update --resources FILE|-: judged as JSON, passed on through stdin. */
 static int harden_update_json(struct rule_ctx *ctx, const struct profile *p, struct cd_error *err)
 {
 	struct runc_args *a = ctx->args;
-	const struct runc_flag_occ *o = last_occ(a, "resources");
+	const struct runc_flag_occ *o = runc_args_last(a, "resources");
 	cleanup_free char *text = NULL, *out = NULL;
 	cleanup_json json_t *res = NULL;
 	bool from_stdin = !strcmp(a->resources, "-");
@@ -336,7 +326,7 @@ static int harden_update_flags(struct rule_ctx *ctx, const struct profile *p, st
 	int r;
 
 	for (size_t i = 0; i < n; i++) {
-		const struct runc_flag_occ *o = last_occ(ctx->args, update_flags[i].flag);
+		const struct runc_flag_occ *o = runc_args_last(ctx->args, update_flags[i].flag);
 		json_t *obj;
 
 		if (!o)
@@ -355,7 +345,7 @@ static int harden_update_flags(struct rule_ctx *ctx, const struct profile *p, st
 		json_t *v = json_object_get(json_object_get(res, update_flags[i].obj), update_flags[i].key);
 		char val[32];
 
-		if (!v || (last_occ(ctx->args, update_flags[i].flag) && json_integer_value(v) == given[i]))
+		if (!v || (runc_args_last(ctx->args, update_flags[i].flag) && json_integer_value(v) == given[i]))
 			continue;
 		snprintf(val, sizeof(val), "%lld", (long long)json_integer_value(v));
 		if (runc_args_set_flag(ctx->args, update_flags[i].flag, val) < 0)

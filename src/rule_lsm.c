@@ -84,16 +84,6 @@ static int apparmor_apply(struct rule_ctx *ctx, const void *conf)
 	return 0;
 }
 
-static const struct runc_flag_occ *last_flag(const struct runc_args *a, const char *name)
-{
-	const struct runc_flag_occ *o = NULL;
-
-	for (int i = 0; i < a->nocc; i++)
-		if (!strcmp(a->occ[i].name, name))
-			o = &a->occ[i];
-	return o;
-}
-
 /* exec --apparmor/--process-label: an unconfining value is replaced; crun's exec also gets the flag when absent. */
 static int exec_label_flag(struct rule_ctx *ctx, const char *flag, const char *want, bool unconfined,
 			   const struct runc_flag_occ *o)
@@ -115,7 +105,7 @@ static int exec_label_flag(struct rule_ctx *ctx, const char *flag, const char *w
 static int apparmor_exec_flags(struct rule_ctx *ctx, const void *conf)
 {
 	const struct lsm_conf *c = conf;
-	const struct runc_flag_occ *o = last_flag(ctx->args, "apparmor");
+	const struct runc_flag_occ *o = runc_args_last(ctx->args, "apparmor");
 	bool ready = false;
 	int r = apparmor_ready(ctx, c, &ready);
 
@@ -183,7 +173,7 @@ static int selinux_apply(struct rule_ctx *ctx, const void *conf)
 static int selinux_exec_flags(struct rule_ctx *ctx, const void *conf)
 {
 	const struct lsm_conf *c = conf;
-	const struct runc_flag_occ *o = last_flag(ctx->args, "process-label");
+	const struct runc_flag_occ *o = runc_args_last(ctx->args, "process-label");
 	char type[256] = "", want[600];
 
 	if (!selinux_ready(ctx))

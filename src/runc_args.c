@@ -419,6 +419,16 @@ bool runc_args_hardens(const struct runc_args *a)
 	       a->cmd == CMD_UPDATE;
 }
 
+const struct runc_flag_occ *runc_args_last(const struct runc_args *a, const char *name)
+{
+	const struct runc_flag_occ *o = NULL;
+
+	for (int i = 0; i < a->nocc; i++)
+		if (!strcmp(a->occ[i].name, name))
+			o = &a->occ[i];
+	return o;
+}
+
 void runc_args_drop(struct runc_args *a, const struct runc_flag_occ *o)
 {
 	a->override[o->index] = RUNC_ARG_DROP;

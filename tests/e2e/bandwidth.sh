@@ -46,11 +46,19 @@ $(command -v nsenter) -t "\$pid" -n sh -c '
 HOOK
 chmod +x "$WORK/netsetup.sh"
 
-# within 10% of the configured rate (iperf3 counts payload, TBF whole frames: ~95%)
+# within 10% of the configured rate (iperf3 counts payload, TBF whole frames: ~95%).
+# TCP over a shaper is noisy on a busy 2-core machine: up to three runs, one must land.
 within() {
-	awk -v got="$2" -v want="$3" 'BEGIN { r = got / (want * 1000000); exit !(r > 0.90 && r < 1.10) }' &&
-		ok "$1 ($(awk -v g="$2" 'BEGIN { printf "%.1f", g / 1e6 }') Mbit/s for $3)" ||
-		not_ok "$1 (got $2 bit/s, want $3 Mbit/s within 10%)"
+	local name=$1 flags=$2 want=$3 got all="" i
+	for i in 1 2 3; do
+		got=$(measure "$flags")
+		all="$all $(awk -v g="$got" 'BEGIN { printf "%.1f", g / 1e6 }')"
+		if awk -v got="$got" -v want="$want" 'BEGIN { r = got / (want * 1000000); exit !(r > 0.90 && r < 1.10) }'; then
+			ok "$name (Mbit/s:$all for $want)"
+			return
+		fi
+	done
+	not_ok "$name (Mbit/s:$all, want $want within 10%)"
 }
 
 # iperf3 against the server at $NET.2; $1: extra flags (-R: the container sends)
@@ -77,8 +85,13 @@ veth
 ip netns add "$NS"
 ip link set "$H-c" netns "$NS"
 ip netns exec "$NS" sh -c "ip link set $H-c name eth0 && ip addr add $NET.2/24 dev eth0 && ip link set eth0 up"
-ip netns exec "$NS" iperf3 -s -1 -D
-unshaped=$(measure "")
+ip netns exec "$NS" iperf3 -s -D -I "$WORK/iperf3.pid"
+unshaped=0
+for _ in 1 2 3; do
+	unshaped=$(measure "")
+	awk -v g="$unshaped" -v w="$INGRESS_MBIT" 'BEGIN { exit !(g > 10 * w * 1000000) }' && break
+done
+kill "$(cat "$WORK/iperf3.pid")" 2>/dev/null
 awk -v g="$unshaped" -v w="$INGRESS_MBIT" 'BEGIN { exit !(g > 10 * w * 1000000) }' &&
 	ok "unshaped veth runs far above the rate ($(awk -v g="$unshaped" 'BEGIN { printf "%.0f", g / 1e6 }') Mbit/s)" ||
 	not_ok "unshaped veth runs far above the rate (got $unshaped bit/s)"
@@ -115,8 +128,8 @@ for rt in "$RUNC" "$CRUN"; do
 		"u32 .*fh 800::800 .*match 00000000/00000000 at 0.*mirred \(Egress Redirect to device $ifb\)"
 	"$CLAMPDOWN" --clampdown-config="$WORK/$name.json" --root "$ROOTS/$name" start "bw-$name"
 	expect_match "$name: the shaping survives start" "$(nsenter -t "$pid" -n tc qdisc show dev eth0)" "tbf 1: .*${EGRESS_MBIT}Mbit"
-	within "$name: host to container (ingress)" "$(measure "")" "$INGRESS_MBIT"
-	within "$name: container to host (egress)" "$(measure -R)" "$EGRESS_MBIT"
+	within "$name: host to container (ingress)" "" "$INGRESS_MBIT"
+	within "$name: container to host (egress)" -R "$EGRESS_MBIT"
 	expect_eq "$name: the hook logged what it shaped" \
 		"$(jq -r "select(.id==\"bw-$name\" and .command==\"hook bandwidth\") | [.verdict, .shaped[0].interface, .shaped[0].egress_bytes_per_second] | join(\" \")" "$LOG")" \
 		"shaped eth0 $((EGRESS_MBIT * 125000))"
