@@ -80,16 +80,18 @@ struct nlmsghdr *tc_msg_redirect(void *buf, uint32_t seq, int ifindex, int to_if
 	/* priority 1, every protocol */
 	struct nlmsghdr *nlh = tc_header(buf, RTM_NEWTFILTER, NLM_F_CREATE | NLM_F_REPLACE, seq, ifindex,
 					 TC_INGRESS_HANDLE, TC_U32_HANDLE, TC_H_MAKE(1u << 16, htons(ETH_P_ALL)));
-	struct {
-		struct tc_u32_sel sel;
-		struct tc_u32_key key;
-	} match = { .sel = { .flags = TC_U32_TERMINAL, .nkeys = 1 } }; /* mask 0 at offset 0: every packet */
+	/* one key, mask 0 at offset 0: every packet; the selector's key array is a flexible member */
+	const struct tc_u32_sel sel = { .flags = TC_U32_TERMINAL, .nkeys = 1 };
+	const struct tc_u32_key key = { 0 };
+	char match[sizeof(sel) + sizeof(key)];
 	struct tc_mirred m = { .action = TC_ACT_STOLEN, .eaction = TCA_EGRESS_REDIR, .ifindex = (uint32_t)to_ifindex };
 	struct nlattr *opts, *acts, *act, *aopts;
 
 	mnl_attr_put_strz(nlh, TCA_KIND, "u32");
 	opts = mnl_attr_nest_start(nlh, TCA_OPTIONS);
-	mnl_attr_put(nlh, TCA_U32_SEL, sizeof(match), &match);
+	memcpy(match, &sel, sizeof(sel));
+	memcpy(match + sizeof(sel), &key, sizeof(key));
+	mnl_attr_put(nlh, TCA_U32_SEL, sizeof(match), match);
 	acts = mnl_attr_nest_start(nlh, TCA_U32_ACT);
 	act = mnl_attr_nest_start(nlh, 1); /* the first action of the list */
 	mnl_attr_put_strz(nlh, TCA_ACT_KIND, "mirred");
