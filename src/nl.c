@@ -242,20 +242,28 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int nl_links(struct nl *nl, struct nl_link **ret_links, size_t *ret_n, struct cd_error *err)
+/* A dump collected into an array of size-byte entries, one per reply cb accepts. */
+static int nl_collect(struct nl *nl, uint16_t type, size_t hdrlen, mnl_cb_t cb, size_t size, const char *what,
+		      void **ret, size_t *ret_n, struct cd_error *err)
 {
-	struct grow g = { .size = sizeof(struct nl_link) };
-	int r = nl_dump(nl, RTM_GETLINK, sizeof(struct ifinfomsg), link_cb, &g, "list links", err);
+	struct grow g = { .size = size };
+	int r = nl_dump(nl, type, hdrlen, cb, &g, what, err);
 
 	if (r >= 0 && g.error)
-		r = cd_err(err, g.error, "list links: %s", strerror(g.error));
+		r = cd_err(err, g.error, "%s: %s", what, strerror(g.error));
 	if (r < 0) {
 		free(g.items);
 		return r;
 	}
-	*ret_links = g.items;
+	*ret = g.items;
 	*ret_n = g.n;
 	return 0;
+}
+
+int nl_links(struct nl *nl, struct nl_link **ret_links, size_t *ret_n, struct cd_error *err)
+{
+	return nl_collect(nl, RTM_GETLINK, sizeof(struct ifinfomsg), link_cb, sizeof(struct nl_link), "list links",
+			  (void **)ret_links, ret_n, err);
 }
 
 static void tbf_of(const struct nlattr *opts, struct nl_qdisc *q)
@@ -300,16 +308,6 @@ static int qdisc_cb(const struct nlmsghdr *nlh, void *data)
 
 int nl_qdiscs(struct nl *nl, struct nl_qdisc **ret_qdiscs, size_t *ret_n, struct cd_error *err)
 {
-	struct grow g = { .size = sizeof(struct nl_qdisc) };
-	int r = nl_dump(nl, RTM_GETQDISC, sizeof(struct tcmsg), qdisc_cb, &g, "list qdiscs", err);
-
-	if (r >= 0 && g.error)
-		r = cd_err(err, g.error, "list qdiscs: %s", strerror(g.error));
-	if (r < 0) {
-		free(g.items);
-		return r;
-	}
-	*ret_qdiscs = g.items;
-	*ret_n = g.n;
-	return 0;
+	return nl_collect(nl, RTM_GETQDISC, sizeof(struct tcmsg), qdisc_cb, sizeof(struct nl_qdisc), "list qdiscs",
+			  (void **)ret_qdiscs, ret_n, err);
 }

@@ -94,7 +94,7 @@ static void report_warnings(struct rule_ctx *ctx, json_t *warnings)
 	json_t *w;
 
 	json_array_foreach(warnings, i, w)
-		json_array_append_new(ctx->findings, json_pack("{s:s,s:O}", "rule", ctx->rule, "warning", w));
+		rule_warning(ctx, "%s", json_string_value(w));
 }
 
 /* libseccomp must compile the merged filter; a filter compiled before is not compiled again. */

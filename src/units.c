@@ -166,20 +166,24 @@ static const struct rate_unit {
 	{ "tibps", 1ULL << 40, 1 },
 };
 
-int units_parse_rate(const char *s, uint64_t *ret)
+/* A decimal and one of n units, matched exactly or (nocase) as tc does; refused without a match. */
+static int parse_with_unit(const char *s, const struct rate_unit *units, size_t n, bool nocase, uint64_t *ret)
 {
 	unsigned __int128 digits;
 	const char *unit = NULL;
 	unsigned scale;
 	int r = parse_decimal(s, &digits, &scale, &unit);
 
-	if (r < 0)
-		return r;
+	for (size_t i = 0; r >= 0 && i < n; i++)
+		if (!(nocase ? strcasecmp : strcmp)(unit, units[i].name))
+			return scale_rate(digits, scale, units[i].num, units[i].den, ret);
+	return r < 0 ? r : -EINVAL;
+}
+
+int units_parse_rate(const char *s, uint64_t *ret)
+{
 	/* tc reads units without regard to case; a bare number is refused (tc would read bytes) */
-	for (size_t i = 0; i < sizeof(rate_units) / sizeof(rate_units[0]); i++)
-		if (!strcasecmp(unit, rate_units[i].name))
-			return scale_rate(digits, scale, rate_units[i].num, rate_units[i].den, ret);
-	return -EINVAL;
+	return parse_with_unit(s, rate_units, sizeof(rate_units) / sizeof(rate_units[0]), true, ret);
 }
 
 int units_parse_bit_quantity(const char *s, uint64_t *ret)
@@ -200,15 +204,6 @@ int units_parse_bit_quantity(const char *s, uint64_t *ret)
 		{ "Pi", 1ULL << 50, 8 },
 		{ "Ei", 1ULL << 60, 8 },
 	};
-	unsigned __int128 digits;
-	const char *unit = NULL;
-	unsigned scale;
-	int r = parse_decimal(s, &digits, &scale, &unit);
 
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++)
-		if (!strcmp(unit, q[i].name))
-			return scale_rate(digits, scale, q[i].num, q[i].den, ret);
-	return -EINVAL;
+	return parse_with_unit(s, q, sizeof(q) / sizeof(q[0]), false, ret);
 }
