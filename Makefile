@@ -31,7 +31,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 # The shipped seccomp default, generated from libseccomp's syscall tables (tools/seccomp-gen.c).
 SECCOMP_DEFAULT := profiles/seccomp/default.json
 
-all: clampdown $(SECCOMP_DEFAULT)
+all: clampdown clampctl $(SECCOMP_DEFAULT)
 
 $(SECCOMP_DEFAULT): profiles/seccomp/default.in.json $(B)/seccomp-gen
 	$(B)/seccomp-gen $< $@
@@ -49,6 +49,17 @@ $(B)/libclampdown.a: $(OBJS)
 	$(AR) rcs $@ $^
 
 clampdown: $(B)/main.o $(B)/libclampdown.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The operator's tool: the same library, its own commands (src/ctl/).
+CTL_SRCS := $(wildcard src/ctl/*.c)
+CTL_OBJS := $(CTL_SRCS:src/ctl/%.c=$(B)/ctl/%.o)
+
+$(B)/ctl/%.o: src/ctl/%.c src/ctl/ctl.h $(wildcard include/*.h) | $(B)
+	@mkdir -p $(B)/ctl
+	$(CC) $(CFLAGS) -Isrc/ctl -c -o $@ $<
+
+clampctl: $(CTL_OBJS) $(B)/libclampdown.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/%: tests/unit/%.c tests/unit/unit.h tests/unit/ruletest.h $(B)/libclampdown.a | $(B)
@@ -113,7 +124,7 @@ demo: deps
 	$(MAKE) all
 	@scripts/demo.sh
 
-install: clampdown $(SECCOMP_DEFAULT)
+install: clampdown clampctl $(SECCOMP_DEFAULT)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/clampdown/profiles/seccomp \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 clampdown $(DESTDIR)$(BINDIR)/clampdown
@@ -125,10 +136,10 @@ install: clampdown $(SECCOMP_DEFAULT)
 	install -m 0644 man/clampdown-profile.5 $(DESTDIR)$(MANDIR)/man5/
 
 format:
-	clang-format -i src/*.c include/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c tools/*.c tests/e2e/*.c
+	clang-format -i src/*.c src/ctl/*.[ch] include/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c tools/*.c tests/e2e/*.c
 
 check-format:
-	@clang-format --dry-run --Werror src/*.c include/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c tools/*.c tests/e2e/*.c
+	@clang-format --dry-run --Werror src/*.c src/ctl/*.[ch] include/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c tools/*.c tests/e2e/*.c
 
 clean:
-	rm -rf build build-asan build-fuzz build-bench clampdown
+	rm -rf build build-asan build-fuzz build-bench clampdown clampctl

@@ -2,6 +2,7 @@
 #ifndef CLAMPDOWN_CLEANUP_H
 #define CLAMPDOWN_CLEANUP_H
 
+#include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,9 +27,23 @@ static inline void cd_json_decrefp(json_t **j)
 		json_decref(*j);
 }
 
+static inline void fclosep(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+}
+
+static inline void closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+
 #define cleanup_free  _cleanup_(freep)
 #define cleanup_close _cleanup_(closep)
 #define cleanup_json  _cleanup_(cd_json_decrefp)
+#define cleanup_dir   _cleanup_(closedirp)
+#define cleanup_file  _cleanup_(fclosep)
 
 /* Hand ownership on: returns the value and leaves the variable empty. */
 #define steal_pointer(pp)                     \

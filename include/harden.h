@@ -10,4 +10,8 @@
 int harden(struct runc_args *a, const struct node_config *cfg, struct cd_error *err)
     __attribute__((nonnull, warn_unused_result));
 
+/* The profile the annotation names when selectable, else the default; source names the file for errors. */
+int harden_pick_profile(const json_t *ann, const struct node_config *cfg, const char *source, const char **ret,
+			struct cd_error *err) __attribute__((nonnull(2, 3, 4, 5), warn_unused_result));
+
 #endif

@@ -26,6 +26,16 @@ struct profile {
 int profile_load(const char *dir, const char *name, struct profile *ret, struct cd_error *err)
     __attribute__((nonnull, warn_unused_result));
 
+typedef void (*profile_problem_fn)(void *arg, const struct cd_error *e);
+
+/*
+ * Load as profile_load does, but give every problem to each() and go on past
+ * a broken rule (left off). Returns how many problems there were; *ret must
+ * be freed either way.
+ */
+int profile_check(const char *dir, const char *name, struct profile *ret, profile_problem_fn each, void *arg)
+    __attribute__((nonnull(1, 2, 3, 4)));
+
 /* Run every rule of scope on ctx, in table order. */
 int profile_apply(const struct profile *p, unsigned scope, struct rule_ctx *ctx) __attribute__((nonnull));
 

@@ -30,6 +30,7 @@ struct rule_ctx {
 	const char *cache_dir;	  /* node config cache_dir (may be NULL) */
 	const char *decision_log; /* node config decision_log (may be NULL), for clampdown's hooks */
 	const char *profile;	  /* the profile's name */
+	const char *self_exe;	  /* clampdown's path for its hooks (NULL: /proc/self/exe) */
 	const char *rule;	  /* the running rule */
 	enum rule_mode mode;	  /* its mode */
 	struct runc_args *args;	  /* the command line, for rules that judge exec flags */

@@ -19,8 +19,7 @@
 #include "spec_schema.h"
 #include "units.h"
 
-/* The profile named by the annotation, if selectable, else the default. */
-static int pick_profile(const json_t *ann, const struct node_config *cfg, const char *source, const char **ret,
+int harden_pick_profile(const json_t *ann, const struct node_config *cfg, const char *source, const char **ret,
 			struct cd_error *err)
 {
 	struct jpath at = { source, "annotations" };
@@ -95,7 +94,7 @@ static int harden_bundle(struct runc_args *a, const struct node_config *cfg, str
 	if (r >= 0)
 		r = jget_object(b.spec, "annotations", false, &(struct jpath){ b.path, "" }, &ann, err);
 	if (r >= 0)
-		r = pick_profile(ann, cfg, b.path, &name, err);
+		r = harden_pick_profile(ann, cfg, b.path, &name, err);
 	if (r >= 0)
 		r = profile_load(cfg->profile_dir, name, &p, err);
 	if (r < 0)
@@ -132,7 +131,7 @@ static int container_profile(const struct runc_args *a, const struct node_config
 	int r = runtime_state_annotations(cfg->runtime, a->root, a->id, &ann, err);
 
 	if (r >= 0)
-		r = pick_profile(ann, cfg, "container state", &name, err);
+		r = harden_pick_profile(ann, cfg, "container state", &name, err);
 	return r < 0 ? r : profile_load(cfg->profile_dir, name, p, err);
 }
 

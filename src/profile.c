@@ -64,48 +64,79 @@ static int load_rule(const char *name, const json_t *obj, const struct jpath *ru
 	return ret->def->load ? ret->def->load(obj, &at, &ret->conf, err) : 0;
 }
 
-static int load_rules(struct profile *p, const json_t *rules, const struct jpath *at, struct cd_error *err)
+/* Where a check sends the problems it finds; strict loading (NULL) stops at the first. */
+struct problems {
+	profile_problem_fn each;
+	void *arg;
+	int n;
+};
+
+static int keep_going(struct problems *pb, int r, const struct cd_error *err)
+{
+	if (r >= 0 || !pb)
+		return r;
+	pb->each(pb->arg, err);
+	pb->n++;
+	return 0;
+}
+
+static int load_rules(struct profile *p, const json_t *rules, const struct jpath *at, struct problems *pb,
+		      struct cd_error *err)
 {
 	const char *key;
 	json_t *v;
 	int r;
 
 	json_object_foreach((json_t *)rules, key, v) {
+		struct rule_inst *ri = &p->rules[p->nrules];
+
 		if (p->nrules == PROFILE_MAX_RULES)
 			return jget_err(err, E2BIG, at, key, "too many rules");
-		r = load_rule(key, v, at, &p->rules[p->nrules], err);
+		r = load_rule(key, v, at, ri, err);
 		p->nrules++;
+		/* a broken rule stays listed, off, so its conf is freed and it never runs */
+		if (r < 0)
+			ri->mode = MODE_OFF;
+		r = keep_going(pb, r, err);
 		if (r < 0)
 			return r;
 	}
 	return 0;
 }
 
-static int load_top(struct profile *p, const json_t *root, struct cd_error *err)
+static int check_name(const struct profile *p, const json_t *root, const struct jpath *top, struct cd_error *err)
+{
+	const char *name = NULL;
+	int r = jget_string(root, "name", true, top, &name, err);
+
+	if (r >= 0 && strcmp(name, p->name))
+		r = jget_err(err, EINVAL, top, "name", "\"%s\" does not match the file name \"%s.json\"", name,
+			     p->name);
+	return r;
+}
+
+static int load_top(struct profile *p, const json_t *root, struct problems *pb, struct cd_error *err)
 {
 	struct jpath top = { p->path, "" }, rules_at = { p->path, "rules" };
-	const char *name = NULL, *desc = NULL;
+	const char *desc = NULL;
 	json_t *rules = NULL;
 	int r;
 
 	if (!json_is_object(root))
 		return cd_err(err, EINVAL, "%s: must be a JSON object", p->path);
-	r = jget_known_keys(root, top_keys, &top, err);
+	r = keep_going(pb, jget_known_keys(root, top_keys, &top, err), err);
 	if (r >= 0)
-		r = jget_string(root, "name", true, &top, &name, err);
-	if (r >= 0 && strcmp(name, p->name))
-		r = jget_err(err, EINVAL, &top, "name", "\"%s\" does not match the file name \"%s.json\"", name,
-			     p->name);
+		r = keep_going(pb, check_name(p, root, &top, err), err);
 	if (r >= 0)
-		r = jget_string(root, "description", false, &top, &desc, err);
+		r = keep_going(pb, jget_string(root, "description", false, &top, &desc, err), err);
 	if (r >= 0)
 		r = jget_object(root, "rules", true, &top, &rules, err);
 	if (r >= 0)
-		r = load_rules(p, rules, &rules_at, err);
+		r = load_rules(p, rules, &rules_at, pb, err);
 	return r;
 }
 
-int profile_load(const char *dir, const char *name, struct profile *ret, struct cd_error *err)
+static int load_file(const char *dir, const char *name, struct profile *ret, struct problems *pb, struct cd_error *err)
 {
 	cleanup_free char *text = NULL;
 	cleanup_json json_t *root = NULL;
@@ -129,10 +160,27 @@ int profile_load(const char *dir, const char *name, struct profile *ret, struct 
 		return cd_err_prefix(err, "profile %s: ", ret->path);
 	r = json_text_load(text, len, ret->path, &root, err);
 	if (r >= 0)
-		r = load_top(ret, root, err);
+		r = load_top(ret, root, pb, err);
+	return r;
+}
+
+int profile_load(const char *dir, const char *name, struct profile *ret, struct cd_error *err)
+{
+	int r = load_file(dir, name, ret, NULL, err);
+
 	if (r < 0)
 		profile_free(ret);
 	return r;
+}
+
+int profile_check(const char *dir, const char *name, struct profile *ret, profile_problem_fn each, void *arg)
+{
+	struct problems pb = { each, arg, 0 };
+	struct cd_error err = { 0 };
+
+	if (load_file(dir, name, ret, &pb, &err) < 0)
+		keep_going(&pb, -EINVAL, &err);
+	return pb.n;
 }
 
 /* The profile's entry for a rule, or NULL when absent or off. */

@@ -206,7 +206,8 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 	const struct bw_conf *c = conf;
 	char self[PATH_MAX];
 	uint64_t egress = 0, ingress = 0;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	ssize_t n = ctx->self_exe ? (ssize_t)snprintf(self, sizeof(self), "%s", ctx->self_exe)
+				  : readlink("/proc/self/exe", self, sizeof(self) - 1);
 	cleanup_json json_t *hook = NULL;
 	bool own = false;
 	int r;
