@@ -78,7 +78,7 @@ check: deps
 check-unit: $(UNIT_BINS) $(SECCOMP_DEFAULT)
 	@scripts/run-unit.sh $(UNIT_BINS)
 
-check-e2e: clampdown $(SECCOMP_DEFAULT)
+check-e2e: clampdown clampctl $(SECCOMP_DEFAULT)
 	@scripts/run-e2e.sh
 
 # Everything again under AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -86,13 +86,16 @@ check-e2e: clampdown $(SECCOMP_DEFAULT)
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 check-asan: deps
 	$(MAKE) B=build-asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
-		build-asan/clampdown-asan $(UNIT_SRCS:tests/unit/%.c=build-asan/tests/%)
+		build-asan/clampdown-asan build-asan/clampctl-asan $(UNIT_SRCS:tests/unit/%.c=build-asan/tests/%)
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		scripts/run-unit.sh $(UNIT_SRCS:tests/unit/%.c=build-asan/tests/%)
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-		CLAMPDOWN=$(CURDIR)/build-asan/clampdown-asan scripts/run-e2e.sh
+		CLAMPDOWN=$(CURDIR)/build-asan/clampdown-asan CLAMPCTL=$(CURDIR)/build-asan/clampctl-asan scripts/run-e2e.sh
 
 $(B)/clampdown-asan: $(B)/main.o $(B)/libclampdown.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/clampctl-asan: $(CTL_OBJS) $(B)/libclampdown.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # libFuzzer harnesses (clang), each run FUZZ_SECONDS on a scratch copy of its seed corpus.

@@ -121,18 +121,22 @@ static void check_profiles(const struct node_config *cfg, struct tally *t)
 	}
 }
 
-/* The runtime must be runc or crun, not clampdown (or clampctl) itself. */
+/* The runtime must be runc or crun, not clampdown (under any name it is installed as) or clampctl. */
 static void check_runtime(const struct node_config *cfg, struct tally *t)
 {
+	const char *base = strrchr(cfg->runtime, '/');
 	struct cd_error err = { 0 };
 	struct stat rt, cd;
+	bool self;
 
 	if (node_config_check_runtime(cfg, &err) < 0) {
 		problem(t, &err);
 		return;
 	}
-	if (stat(cfg->runtime, &rt) == 0 && stat(ctl_clampdown_path(), &cd) == 0 && rt.st_dev == cd.st_dev &&
-	    rt.st_ino == cd.st_ino)
+	self = !strncmp(base ? base + 1 : cfg->runtime, "clampdown", 9);
+	self |= stat(cfg->runtime, &rt) == 0 && stat(ctl_clampdown_path(), &cd) == 0 && rt.st_dev == cd.st_dev &&
+		rt.st_ino == cd.st_ino;
+	if (self)
 		problemf(t, "%s: runtime: \"%s\" is clampdown itself; point it at the real runc or crun", cfg->path,
 			 cfg->runtime);
 }
