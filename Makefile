@@ -131,11 +131,14 @@ install: clampdown clampctl $(SECCOMP_DEFAULT)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/clampdown/profiles/seccomp \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 clampdown $(DESTDIR)$(BINDIR)/clampdown
+	install -m 0755 clampctl $(DESTDIR)$(BINDIR)/clampctl
 	install -m 0644 profiles/*.json $(DESTDIR)$(SYSCONFDIR)/clampdown/profiles/
 	install -m 0644 $(SECCOMP_DEFAULT) $(DESTDIR)$(SYSCONFDIR)/clampdown/profiles/seccomp/
 	test -e $(DESTDIR)$(SYSCONFDIR)/clampdown/config.json || \
 		install -m 0644 profiles/config.json.example $(DESTDIR)$(SYSCONFDIR)/clampdown/config.json
-	install -m 0644 man/clampdown.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 man/clampdown.8 man/clampctl.8 $(DESTDIR)$(MANDIR)/man8/
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0644 completion/clampctl.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/clampctl
 	install -m 0644 man/clampdown-profile.5 $(DESTDIR)$(MANDIR)/man5/
 
 format:
