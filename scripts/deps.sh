@@ -4,7 +4,7 @@
 set -eu
 PKGS="build-essential pkg-config libjansson-dev libseccomp-dev libcap-dev libmnl-dev check \
 runc crun containerd docker.io busybox-static jq iproute2 util-linux iperf3 \
-clang clang-format libclang-rt-14-dev"
+clang clang-format libclang-rt-14-dev python3 python3-yaml"
 
 missing=""
 for p in $PKGS; do

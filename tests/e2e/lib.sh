@@ -92,12 +92,38 @@ make_rootfs() {
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$d/etc/group"
 }
 
-# make_bundle DIR ROOTFS SCRIPT [JQ-FILTER]: runc's default spec running sh -c SCRIPT
+# make_oci_archive ROOTFS OUT TAG: ROOTFS as a one-layer OCI image archive
+# whose ref name is TAG (ctr image import --base-name NAME makes NAME:TAG)
+make_oci_archive() {
+	local root=$1 out=$2 tag=$3 d sha size cfg man
+	d=$(mktemp -d)
+	mkdir -p "$d/blobs/sha256"
+	tar -C "$root" -cf "$d/layer" .
+	sha=$(sha256sum "$d/layer" | cut -d' ' -f1) size=$(stat -c %s "$d/layer")
+	mv "$d/layer" "$d/blobs/sha256/$sha"
+	cfg=$(jq -nc --arg l "sha256:$sha" --arg a "$(dpkg --print-architecture)" \
+		'{architecture:$a, os:"linux", config:{Cmd:["sh"], Env:["PATH=/bin"]}, rootfs:{type:"layers", diff_ids:[$l]}}')
+	printf '%s' "$cfg" >"$d/blobs/sha256/$(printf '%s' "$cfg" | sha256sum | cut -d' ' -f1)"
+	man=$(jq -nc --arg c "sha256:$(printf '%s' "$cfg" | sha256sum | cut -d' ' -f1)" --argjson cs ${#cfg} \
+		--arg l "sha256:$sha" --argjson ls "$size" \
+		'{schemaVersion:2, mediaType:"application/vnd.oci.image.manifest.v1+json",
+		  config:{mediaType:"application/vnd.oci.image.config.v1+json", digest:$c, size:$cs},
+		  layers:[{mediaType:"application/vnd.oci.image.layer.v1.tar", digest:$l, size:$ls}]}')
+	printf '%s' "$man" >"$d/blobs/sha256/$(printf '%s' "$man" | sha256sum | cut -d' ' -f1)"
+	jq -nc --arg m "sha256:$(printf '%s' "$man" | sha256sum | cut -d' ' -f1)" --argjson ms ${#man} --arg t "$tag" \
+		'{schemaVersion:2, manifests:[{mediaType:"application/vnd.oci.image.manifest.v1+json", digest:$m,
+		  size:$ms, annotations:{"org.opencontainers.image.ref.name":$t}}]}' >"$d/index.json"
+	echo '{"imageLayoutVersion":"1.0.0"}' >"$d/oci-layout"
+	tar -C "$d" -cf "$out" oci-layout index.json blobs
+	rm -rf "$d"
+}
+
 # build_sysprobe DIR: tests/e2e/sysprobe.c, static, as DIR/bin/sysprobe
 build_sysprobe() {
 	cc -static -O2 -o "$1/bin/sysprobe" "$TOP/tests/e2e/sysprobe.c"
 }
 
+# make_bundle DIR ROOTFS SCRIPT [JQ-FILTER]: runc's default spec running sh -c SCRIPT
 make_bundle() {
 	local dir=$1 rootfs=$2 script=$3 filter=${4:-.}
 	mkdir -p "$dir"
