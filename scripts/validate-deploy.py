@@ -38,6 +38,9 @@ def containerd_runtime():
 def check_containerd():
     cfg, runtimes = containerd_runtime()
     check("containerd: config version 2", cfg.get("version") == 2)
+    default = cfg["plugins"]["io.containerd.grpc.v1.cri"]["containerd"].get("default_runtime_name", "runc")
+    check("containerd: the default runtime is configured (else the CRI plugin does not load)", default in runtimes,
+          default)
     rt = runtimes.get("clampdown", {})
     check("containerd: runtime clampdown is runc v2", rt.get("runtime_type") == "io.containerd.runc.v2")
     binary = rt.get("options", {}).get("BinaryName", "")
