@@ -105,8 +105,9 @@ static bool listed(char (*list)[256], size_t n, const char *path)
  * nosuid, nodev, ro (unless writable), no shared propagation; NULL when
  * nothing changes. runc applies options in order, so a later "suid", "dev"
  * or "rw" would undo an earlier safe one: those are removed, not outvoted.
+ * *ret_removed tells whether the config asked for something unsafe.
  */
-static json_t *bind_options(const struct mounts_conf *c, const json_t *opts, const char *dest)
+static json_t *bind_options(const struct mounts_conf *c, const json_t *opts, const char *dest, bool *ret_removed)
 {
 	bool ro = c->readonly_binds && !listed((char(*)[256])c->writable, c->nwritable, dest);
 	json_t *out = json_array(), *v;
@@ -118,9 +119,9 @@ static json_t *bind_options(const struct mounts_conf *c, const json_t *opts, con
 
 		if (o && (!strcmp(o, "shared") || !strcmp(o, "rshared"))) {
 			json_array_append_new(out, json_string("rprivate"));
-			changed = true;
+			changed = *ret_removed = true;
 		} else if (o && (!strcmp(o, "suid") || !strcmp(o, "dev") || (ro && !strcmp(o, "rw")))) {
-			changed = true;
+			changed = *ret_removed = true;
 		} else {
 			json_array_append(out, v);
 		}
@@ -154,6 +155,8 @@ static int check_mount(struct rule_ctx *ctx, const struct mounts_conf *c, const 
 	const char *dest = json_string_value(json_object_get(m, "destination")), *hit;
 	char field[64], rsrc[PATH_MAX], cdest[PATH_MAX];
 	bool bind = (type && !strcmp(type, "bind")) || has_opt(opts, "bind") || has_opt(opts, "rbind");
+	const enum rule_mode mode = ctx->mode;
+	bool removed = false;
 
 	snprintf(field, sizeof(field), "mounts[%zu]", i);
 	if (!json_is_object(m) || !dest || (opts && !json_is_array(opts)))
@@ -177,11 +180,18 @@ static int check_mount(struct rule_ctx *ctx, const struct mounts_conf *c, const 
 	}
 	if (path_clean_abs(dest, cdest, sizeof(cdest)) < 0)
 		return rule_bad_field(ctx, field, "destination too long");
-	fixed = bind_options(c, opts, cdest);
+	fixed = bind_options(c, opts, cdest, &removed);
+	/*
+	 * deny refuses a bind that asks for suid, dev, rw or shared propagation, but
+	 * adds what a harmless one (Docker's /etc/hosts) merely leaves out, as enforce does
+	 */
+	if (fixed && ctx->mode == MODE_DENY && !removed)
+		ctx->mode = MODE_ENFORCE;
 	if (fixed && rule_finding(ctx, field, json_deep_copy(opts), json_deep_copy(fixed),
 				  "a host bind mount needs nosuid,nodev%s and no shared propagation",
 				  has_opt(fixed, "ro") ? ",ro" : ""))
 		json_object_set(m, "options", fixed);
+	ctx->mode = mode;
 	json_decref(fixed);
 	return 0;
 }

@@ -257,6 +257,32 @@ START_TEST(ordinary_container_is_not_privileged)
 }
 END_TEST
 
+/* deny refuses what a bind asks for, but adds what a harmless one (Docker's /etc/hosts) leaves out */
+START_TEST(deny_tightens_a_harmless_bind)
+{
+	char rule[512], profile[600];
+	struct result r;
+
+	snprintf(rule, sizeof(rule), MOUNTS_RULE, "deny");
+	snprintf(profile, sizeof(profile), P("%s"), rule);
+	apply(profile,
+	      "{\"process\":{},\"mounts\":[{\"destination\":\"/etc/hosts\",\"type\":\"bind\",\"source\":\"/"
+	      "srv/hosts\",\"options\":[\"rbind\",\"rprivate\"]}]}",
+	      &r);
+	ck_assert_msg(r.rc == 0 && !r.denied && r.changed, "%s", r.deny);
+	ck_assert_str_eq(json_dumps(at(json_array_get(json_object_get(r.spec, "mounts"), 0), "options"), JSON_COMPACT),
+			 "[\"rbind\",\"rprivate\",\"nosuid\",\"nodev\",\"ro\"]");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(r.findings, 0), "action")), "rewritten");
+	done(&r);
+	apply(profile,
+	      "{\"process\":{},\"mounts\":[{\"destination\":\"/srv\",\"type\":\"bind\",\"source\":\"/"
+	      "srv\",\"options\":[\"rbind\",\"suid\"]}]}",
+	      &r);
+	ck_assert(r.rc == 0 && r.denied && strstr(r.deny, "mounts[0]"));
+	done(&r);
+}
+END_TEST
+
 /* runc resolves a relative bind source in the bundle, wherever clampdown runs from */
 START_TEST(relative_source_resolved_in_the_bundle)
 {
@@ -322,6 +348,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, joining_a_private_namespace_is_fine);
 	tcase_add_test(tc, malformed_refused);
 	tcase_add_test(tc, relative_source_resolved_in_the_bundle);
+	tcase_add_test(tc, deny_tightens_a_harmless_bind);
 	tcase_add_test(tc, ordinary_container_is_not_privileged);
 	suite_add_tcase(s, tc);
 	return s;
