@@ -80,6 +80,21 @@ static int finish(struct runc_args *a, const struct node_config *cfg, const char
 	return 0;
 }
 
+/* A profile asked for by annotation but not selectable: refused before any rule, logged all the same. */
+static int refuse_selection(struct runc_args *a, const struct node_config *cfg, const char *source, const json_t *ann,
+			    struct cd_error *err)
+{
+	cleanup_json json_t *findings = json_array();
+	struct rule_ctx ctx = { .findings = findings, .source = source, .rule = "profile", .mode = MODE_DENY };
+	char field[300];
+
+	snprintf(field, sizeof(field), "annotations.%s", cfg->profile_annotation);
+	rule_finding(&ctx, field, json_deep_copy(json_object_get(ann, cfg->profile_annotation)), NULL,
+		     "not in selectable_profiles of %s", cfg->path);
+	log_decision(a, cfg, cfg->default_profile, &ctx);
+	return -err->code;
+}
+
 static int harden_bundle(struct runc_args *a, const struct node_config *cfg, struct cd_error *err)
 {
 	struct bundle b __attribute__((cleanup(bundle_close))) = { .dirfd = -1 };
@@ -95,6 +110,8 @@ static int harden_bundle(struct runc_args *a, const struct node_config *cfg, str
 		r = jget_object(b.spec, "annotations", false, &(struct jpath){ b.path, "" }, &ann, err);
 	if (r >= 0)
 		r = harden_pick_profile(ann, cfg, b.path, &name, err);
+	if (r == -EPERM)
+		return refuse_selection(a, cfg, b.path, ann, err);
 	if (r >= 0)
 		r = profile_load(cfg->profile_dir, name, &p, err);
 	if (r < 0)

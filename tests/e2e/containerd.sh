@@ -70,6 +70,9 @@ out=$($RUN --annotation io.clampdown.profile=audit "$IMG" cd-audit id -u 2>&1)
 expect_match "annotation naming a profile that is not selectable: refused" "$out" \
 	"clampdown: .*annotations.io.clampdown.profile: profile \"audit\" is not in selectable_profiles"
 check "decision log: cd-base under baseline" jq_ok "$LOG" -s 'any(.[]; .id=="cd-base" and .profile=="baseline" and .command=="create")'
+check "decision log: the refused selection, with the annotation's value" jq_ok "$LOG" -s \
+	'any(.[]; .id=="cd-audit" and .verdict=="denied" and .findings[0].rule=="profile" and .findings[0].before=="audit"
+	  and .findings[0].field=="annotations.io.clampdown.profile")'
 
 # a running task: limits on the host side, exec, pause/resume, kill, delete
 $C run -d --runc-binary "$CLAMPDOWN" "$IMG" cd-task sh -c 'echo started; exec sleep 300' >/dev/null 2>&1
@@ -90,7 +93,7 @@ for _ in $(seq 50); do [ "$($C task ls | awk '$1=="cd-task"{print $3}')" = STOPP
 check "ctr task delete" quiet $C task delete cd-task
 check "ctr container rm" quiet $C container rm cd-task
 check "every create and exec is in the decision log" jq_ok "$LOG" -s \
-	'(map(select(.command=="create")) | length == 6) and (map(select(.command=="exec")) | length == 2)'
+	'(map(select(.command=="create")) | length == 7) and (map(select(.command=="exec")) | length == 2)'
 
 e2e_extra_cleanup
 e2e_extra_cleanup() { :; }
