@@ -88,7 +88,7 @@ static void check_profile(const struct node_config *cfg, const char *name, struc
 
 static void check_named(const struct node_config *cfg, const char *field, const char *name, struct tally *t)
 {
-	char file[200];
+	char file[4400];
 	struct stat st;
 
 	snprintf(file, sizeof(file), "%s/%s.json", cfg->profile_dir, name);
