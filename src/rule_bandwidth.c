@@ -212,7 +212,7 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 	bool own = false;
 	int r;
 
-	if (n < 0)
+	if (n < 0 || (size_t)n >= sizeof(self))
 		return cd_err_sys(ctx->err, "bandwidth: cannot find clampdown's own path");
 	self[n] = 0;
 	r = strip_own(ctx, self);
