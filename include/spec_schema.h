@@ -17,6 +17,13 @@ extern const struct schema_node schema_spec;	  /* config.json */
 extern const struct schema_node schema_process;	  /* exec --process */
 extern const struct schema_node schema_resources; /* update --resources */
 
+/*
+ * Parse text (json_text_load), require an object, and check it against node:
+ * what every spec, process and resources file goes through. *ret is NULL on error.
+ */
+int spec_schema_load(const char *text, size_t len, const struct schema_node *node, const char *what, json_t **ret,
+		     struct cd_error *err) __attribute__((nonnull, warn_unused_result));
+
 /* Refuse keys that Go would match to a field under another spelling. */
 int spec_schema_check(const json_t *v, const struct schema_node *node, const char *what, struct cd_error *err)
     __attribute__((nonnull, warn_unused_result));

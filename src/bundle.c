@@ -34,12 +34,7 @@ int bundle_load(const char *dir, struct bundle *ret, struct cd_error *err)
 	r = fs_read_at(ret->dirfd, CONFIG, true, FS_MAX_FILE, &text, &len, &ret->st, err);
 	if (r < 0)
 		return cd_err_prefix(err, "bundle %s: ", dir);
-	r = json_text_load(text, len, ret->path, &ret->spec, err);
-	if (r < 0)
-		return r;
-	if (!json_is_object(ret->spec))
-		return cd_err(err, EINVAL, "%s: must be a JSON object", ret->path);
-	return spec_schema_check(ret->spec, &schema_spec, ret->path, err);
+	return spec_schema_load(text, len, &schema_spec, ret->path, &ret->spec, err);
 }
 
 int bundle_save(struct bundle *b, struct cd_error *err)

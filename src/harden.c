@@ -186,11 +186,7 @@ static int harden_process_file(struct rule_ctx *ctx, const struct profile *p, st
 	if (r >= 0)
 		r = fs_read_at(dirfd, base, true, FS_MAX_FILE, &text, &len, &st, err);
 	if (r >= 0)
-		r = json_text_load(text, len, path, &proc, err);
-	if (r >= 0 && !json_is_object(proc))
-		r = cd_err(err, EINVAL, "%s: must be a JSON object", path);
-	if (r >= 0)
-		r = spec_schema_check(proc, &schema_process, path, err);
+		r = spec_schema_load(text, len, &schema_process, path, &proc, err);
 	if (r < 0)
 		return r;
 	ctx->process = proc;
@@ -253,11 +249,7 @@ static int harden_update_json(struct rule_ctx *ctx, const struct profile *p, str
 	r = from_stdin ? fs_read_fd(STDIN_FILENO, "update --resources -", FS_MAX_FILE, &text, &len, err)
 		       : fs_read_at(AT_FDCWD, a->resources, false, FS_MAX_FILE, &text, &len, &st, err);
 	if (r >= 0)
-		r = json_text_load(text, len, ctx->source, &res, err);
-	if (r >= 0 && !json_is_object(res))
-		r = cd_err(err, EINVAL, "%s: must be a JSON object", ctx->source);
-	if (r >= 0)
-		r = spec_schema_check(res, &schema_resources, ctx->source, err);
+		r = spec_schema_load(text, len, &schema_resources, ctx->source, &res, err);
 	if (r < 0)
 		return r;
 	ctx->resources = res;

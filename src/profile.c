@@ -88,10 +88,11 @@ static int load_rules(struct profile *p, const json_t *rules, const struct jpath
 	int r;
 
 	json_object_foreach((json_t *)rules, key, v) {
-		struct rule_inst *ri = &p->rules[p->nrules];
+		struct rule_inst *ri;
 
 		if (p->nrules == PROFILE_MAX_RULES)
 			return jget_err(err, E2BIG, at, key, "too many rules");
+		ri = &p->rules[p->nrules];
 		r = load_rule(key, v, at, ri, err);
 		p->nrules++;
 		/* a broken rule stays listed, off, so its conf is freed and it never runs */

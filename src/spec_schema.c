@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "json_text.h"
+
 enum node_kind { N_STRUCT, N_ARRAY, N_MAP };
 
 struct schema_field {
@@ -192,4 +194,20 @@ static int check_node(const json_t *v, const struct schema_node *node, const cha
 int spec_schema_check(const json_t *v, const struct schema_node *node, const char *what, struct cd_error *err)
 {
 	return check_node(v, node, what, err);
+}
+
+int spec_schema_load(const char *text, size_t len, const struct schema_node *node, const char *what, json_t **ret,
+		     struct cd_error *err)
+{
+	int r = json_text_load(text, len, what, ret, err);
+
+	if (r >= 0 && !json_is_object(*ret))
+		r = cd_err(err, EINVAL, "%s: must be a JSON object", what);
+	if (r >= 0)
+		r = spec_schema_check(*ret, node, what, err);
+	if (r < 0 && *ret) {
+		json_decref(*ret);
+		*ret = NULL;
+	}
+	return r;
 }

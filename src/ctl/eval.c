@@ -100,13 +100,7 @@ static int load_file(const char *file, struct ctl_eval *ev, struct cd_error *err
 	snprintf(copy, sizeof(copy), "%s", file);
 	snprintf(ev->bundle_dir, sizeof(ev->bundle_dir), "%s", dirname(copy));
 	r = fs_read_at(AT_FDCWD, file, false, FS_MAX_FILE, &text, &len, &st, err);
-	if (r >= 0)
-		r = json_text_load(text, len, file, &ev->spec, err);
-	if (r >= 0 && !json_is_object(ev->spec))
-		r = cd_err(err, EINVAL, "%s: must be a JSON object", file);
-	if (r >= 0)
-		r = spec_schema_check(ev->spec, &schema_spec, file, err);
-	return r;
+	return r < 0 ? r : spec_schema_load(text, len, &schema_spec, file, &ev->spec, err);
 }
 
 static int load_target(const char *target, struct ctl_eval *ev, struct cd_error *err)
