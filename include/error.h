@@ -22,4 +22,7 @@ int cd_err_sys(struct cd_error *err, const char *fmt, ...) __attribute__((format
 /* Prefix an existing message with more context ("file: " ...). */
 int cd_err_prefix(struct cd_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3), nonnull(1, 2)));
 
+/* Append how to fix it ("; " ...) to an existing message. */
+int cd_err_hint(struct cd_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3), nonnull(1, 2)));
+
 #endif

@@ -48,3 +48,17 @@ int cd_err_prefix(struct cd_error *err, const char *fmt, ...)
 	snprintf(err->msg, sizeof(err->msg), "%s%s", prefix, old);
 	return set_code(err, err->code);
 }
+
+int cd_err_hint(struct cd_error *err, const char *fmt, ...)
+{
+	size_t n = strlen(err->msg);
+	va_list ap;
+
+	if (n + 2 < sizeof(err->msg)) {
+		memcpy(err->msg + n, "; ", 3);
+		va_start(ap, fmt);
+		vsnprintf(err->msg + n + 2, sizeof(err->msg) - n - 2, fmt, ap);
+		va_end(ap);
+	}
+	return set_code(err, err->code);
+}

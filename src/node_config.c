@@ -114,8 +114,12 @@ int node_config_load(const char *path, struct node_config *ret, struct cd_error 
 	at.file = ret->path;
 	/* operators manage this file; a symlink (a ConfigMap) is fine */
 	r = fs_read_at(AT_FDCWD, path, false, 1u << 20, &text, &len, &st, err);
-	if (r < 0)
-		return cd_err_prefix(err, "node config: ");
+	if (r < 0) {
+		cd_err_prefix(err, "node config: ");
+		return cd_err_hint(err,
+				   "write it (see config.json.example beside the shipped profiles) or name another "
+				   "with --clampdown-config=PATH or CLAMPDOWN_CONFIG");
+	}
 	r = json_text_load(text, len, path, &ret->root, err);
 	if (r < 0)
 		return r;
@@ -132,7 +136,9 @@ int node_config_check_runtime(const struct node_config *c, struct cd_error *err)
 		return cd_err_sys(err, "%s: runtime \"%s\" (set \"runtime\" to runc's or crun's path)", c->path,
 				  c->runtime);
 	if (!S_ISREG(rt.st_mode) || access(c->runtime, X_OK) < 0)
-		return cd_err(err, EACCES, "%s: runtime \"%s\" is not an executable file", c->path, c->runtime);
+		return cd_err(err, EACCES,
+			      "%s: runtime \"%s\" is not an executable file; point it at the real runc or crun",
+			      c->path, c->runtime);
 	if (stat("/proc/self/exe", &self) < 0)
 		return cd_err_sys(err, "cannot stat /proc/self/exe");
 	if (rt.st_dev == self.st_dev && rt.st_ino == self.st_ino)

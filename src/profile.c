@@ -154,11 +154,16 @@ static int load_file(const char *dir, const char *name, struct profile *ret, str
 	snprintf(file, sizeof(file), "%s.json", name);
 	snprintf(ret->path, sizeof(ret->path), "%s/%s", dir, file);
 	dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
-		return cd_err_sys(err, "profile directory %s", dir);
+	if (dirfd < 0) {
+		cd_err_sys(err, "profile directory %s", dir);
+		return cd_err_hint(err, "set the node config's \"profile_dir\" to the directory holding the profiles");
+	}
 	r = fs_read_at(dirfd, file, false, 1u << 20, &text, &len, &st, err);
-	if (r < 0)
-		return cd_err_prefix(err, "profile %s: ", ret->path);
+	if (r < 0) {
+		cd_err_prefix(err, "profile %s/", dir);
+		return cd_err_hint(err, "every profile the node config names (\"default_profile\", "
+					"\"selectable_profiles\") must be a regular file NAME.json in \"profile_dir\"");
+	}
 	r = json_text_load(text, len, ret->path, &root, err);
 	if (r >= 0)
 		r = load_top(ret, root, pb, err);
