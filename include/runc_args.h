@@ -88,8 +88,14 @@ int runc_args_set_flag(struct runc_args *a, const char *name, const char *value)
 /* True for the commands whose bundle or process clampdown hardens. */
 bool runc_args_hardens(const struct runc_args *a) __attribute__((nonnull));
 
-/* The argv for the runtime: argv[0] = runtime, clampdown's own flag removed. */
+/*
+ * The argv for the runtime: argv[0] = runtime, clampdown's own flag removed.
+ * One allocation holding pointers and strings, independent of a and runtime.
+ */
 char **runc_args_runtime_argv(const struct runc_args *a, const char *runtime)
     __attribute__((nonnull, warn_unused_result));
+
+/* Free what parsing and runc_args_set_flag allocated; the fields that point into argv stay valid. */
+void runc_args_free(struct runc_args *a) __attribute__((nonnull));
 
 #endif

@@ -3,6 +3,9 @@
  * matches a JSON key to a struct field case-insensitively with Unicode
  * folding ("User", "uſer" set "user"); clampdown reads keys exactly, so a
  * key that folds onto a field without being spelled exactly is refused.
+ * Every known field must also have the JSON type Go decodes into it (a
+ * string, a boolean, an integer in the Go type's range; null is always
+ * fine): a value runc would refuse is refused here first, naming the field.
  */
 #ifndef CLAMPDOWN_SPEC_SCHEMA_H
 #define CLAMPDOWN_SPEC_SCHEMA_H

@@ -3,7 +3,7 @@
 # Needs root to install; without root it only lists what is missing.
 set -eu
 PKGS="build-essential pkg-config libjansson-dev libseccomp-dev libcap-dev libmnl-dev check \
-runc crun containerd docker.io busybox-static jq iproute2 util-linux iperf3 \
+runc crun containerd docker.io busybox-static jq iproute2 util-linux iperf3 strace valgrind \
 clang clang-format libclang-rt-14-dev python3 python3-yaml"
 
 missing=""

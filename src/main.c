@@ -27,12 +27,14 @@ static int refuse(const struct runc_args *a, const struct cd_error *err)
 	return 1;
 }
 
+/* Handed to execve: reachable from here until the image is replaced. */
+static char **runtime_argv;
+
 int main(int argc, char **argv)
 {
-	struct node_config cfg = { 0 };
-	struct runc_args a;
+	struct node_config cfg __attribute__((cleanup(node_config_free))) = { 0 };
+	struct runc_args a __attribute__((cleanup(runc_args_free))) = { 0 };
 	struct cd_error err = { 0 };
-	char **rargv;
 
 	if (hook_invoked(argc, argv))
 		return hook_main(argc, argv);
@@ -44,15 +46,18 @@ int main(int argc, char **argv)
 		return refuse(&a, &err);
 	if (runc_args_hardens(&a) && harden(&a, &cfg, &err) < 0)
 		return refuse(&a, &err);
-	rargv = runc_args_runtime_argv(&a, cfg.runtime);
-	if (!rargv) {
+	runtime_argv = runc_args_runtime_argv(&a, cfg.runtime);
+	if (!runtime_argv) {
 		cd_err(&err, ENOMEM, "out of memory");
 		return refuse(&a, &err);
 	}
+	/* nothing held across the exec: valgrind finds no leak on any path */
+	runc_args_free(&a);
+	node_config_free(&cfg);
 #ifdef CLAMPDOWN_BENCH
 	CALLGRIND_DUMP_STATS_AT("before execve");
 #endif
-	execve(cfg.runtime, rargv, environ);
-	cd_err_sys(&err, "cannot execute runtime %s", cfg.runtime);
+	execve(runtime_argv[0], runtime_argv, environ);
+	cd_err_sys(&err, "cannot execute runtime %s", runtime_argv[0]);
 	return refuse(&a, &err);
 }

@@ -439,8 +439,10 @@ void runc_args_drop(struct runc_args *a, const struct runc_flag_occ *o)
 /* Add a token the runtime sees after every flag given. */
 static int add_token(struct runc_args *a, const char *token)
 {
-	if (a->nextra == RUNC_MAX_EXTRA)
+	if (a->nextra == RUNC_MAX_EXTRA) {
+		free((char *)token);
 		return -E2BIG;
+	}
 	a->extra[a->nextra++] = token;
 	return 0;
 }
@@ -459,21 +461,45 @@ int runc_args_set_flag(struct runc_args *a, const char *name, const char *value)
 
 char **runc_args_runtime_argv(const struct runc_args *a, const char *runtime)
 {
-	char **out = calloc((size_t)a->argc + RUNC_MAX_EXTRA + 1, sizeof(*out));
-	int n = 0;
+	size_t max = (size_t)a->argc + RUNC_MAX_EXTRA + 1, n = 0, bytes = 0;
+	cleanup_free const char **list = calloc(max, sizeof(*list));
+	char **out, *p;
 
-	if (!out)
+	if (!list)
 		return NULL;
-	out[n++] = (char *)runtime;
+	list[n++] = runtime;
 	for (int i = 1; i <= a->argc; i++) {
 		if (i == a->extra_at)
 			for (int k = 0; k < a->nextra; k++)
-				out[n++] = (char *)a->extra[k];
+				list[n++] = a->extra[k];
 		if (i == a->argc)
 			break;
 		if (a->override[i] == RUNC_ARG_DROP)
 			continue;
-		out[n++] = (char *)(a->override[i] ? a->override[i] : a->argv[i]);
+		list[n++] = a->override[i] ? a->override[i] : a->argv[i];
 	}
+	for (size_t i = 0; i < n; i++)
+		bytes += strlen(list[i]) + 1;
+	/* one block, pointers then strings: it outlives the parse and the node config it came from */
+	out = malloc((n + 1) * sizeof(*out) + bytes);
+	if (!out)
+		return NULL;
+	p = (char *)(out + n + 1);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(list[i]) + 1;
+
+		out[i] = memcpy(p, list[i], len);
+		p += len;
+	}
+	out[n] = NULL;
 	return out;
+}
+
+void runc_args_free(struct runc_args *a)
+{
+	for (int k = 0; k < a->nextra; k++)
+		free((char *)a->extra[k]);
+	a->nextra = 0;
+	free(a->override);
+	a->override = NULL;
 }

@@ -186,10 +186,19 @@ bool sc_cube_is_any(const struct sc_cube *c)
 	return true;
 }
 
+/* Member by member: an atom's padding is never written, so memcmp would read garbage (valgrind saw it). */
+static bool cube_eq(const struct sc_cube *x, const struct sc_cube *y)
+{
+	for (int i = 0; i < SC_NARGS; i++)
+		if (x->a[i].op != y->a[i].op || x->a[i].v != y->a[i].v || x->a[i].v2 != y->a[i].v2)
+			return false;
+	return true;
+}
+
 int sc_set_add(struct sc_set *s, const struct sc_cube *cube)
 {
 	for (size_t i = 0; i < s->n; i++)
-		if (!memcmp(&s->c[i], cube, sizeof(*cube)))
+		if (cube_eq(&s->c[i], cube))
 			return 0;
 	if (s->n == SC_MAX_CUBES)
 		return -E2BIG;

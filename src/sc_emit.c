@@ -56,8 +56,14 @@ static void add_groups(const struct sc_profile *p, json_t *calls)
 			continue;
 		for (g = 0; g < ng && !sc_action_eq(&acts[g], &c->r[0].act); g++)
 			;
-		if (g == ng && ng == MAX_GROUPS)
+		if (g == MAX_GROUPS) {
+			/* past the groups tracked: an entry of its own, never dropped */
+			json_t *e = entry(&c->r[0].act);
+
+			json_array_append_new(json_object_get(e, "names"), json_string(c->name));
+			json_array_append_new(calls, e);
 			continue;
+		}
 		if (g == ng) {
 			acts[ng] = c->r[0].act;
 			groups[ng] = entry(&acts[ng]);

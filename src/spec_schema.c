@@ -2,15 +2,19 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "jget.h"
 #include "json_text.h"
 
-enum node_kind { N_STRUCT, N_ARRAY, N_MAP };
+/* Scalars as runc's Go types decode them; null is accepted everywhere, as Go does. */
+enum node_kind { N_STRUCT, N_ARRAY, N_MAP, N_STRING, N_BOOL, N_I64, N_I32, N_U64, N_U32, N_U16 };
 
 struct schema_field {
 	const char *name;
-	const struct schema_node *child; /* NULL: a scalar or list of scalars */
+	const struct schema_node *child;
 };
 
 struct schema_node {
@@ -27,74 +31,80 @@ struct schema_node {
 #define MAP_OF(n)   (&(const struct schema_node){ N_MAP, NULL, (n) })
 #define S(...)	    (&(const struct schema_node)STRUCT(__VA_ARGS__))
 
-static const struct schema_node id_mapping = STRUCT({ "containerID", NULL }, { "hostID", NULL }, { "size", NULL });
-static const struct schema_node hook = STRUCT({ "path", NULL }, { "args", NULL }, { "env", NULL }, { "timeout", NULL });
-static const struct schema_node throttle = STRUCT({ "major", NULL }, { "minor", NULL }, { "rate", NULL });
+static const struct schema_node str = { N_STRING, NULL, NULL }, boolean = { N_BOOL, NULL, NULL },
+				i64 = { N_I64, NULL, NULL }, i32 = { N_I32, NULL, NULL }, u64 = { N_U64, NULL, NULL },
+				u32 = { N_U32, NULL, NULL }, u16 = { N_U16, NULL, NULL };
+#define STRS	ARRAY_OF(&str)
+#define STR_MAP MAP_OF(&str)
+
+static const struct schema_node id_mapping = STRUCT({ "containerID", &u32 }, { "hostID", &u32 }, { "size", &u32 });
+static const struct schema_node hook = STRUCT({ "path", &str }, { "args", STRS }, { "env", STRS }, { "timeout", &i64 });
+static const struct schema_node throttle = STRUCT({ "major", &i64 }, { "minor", &i64 }, { "rate", &u64 });
+static const struct schema_node caps = STRUCT({ "bounding", STRS }, { "effective", STRS }, { "inheritable", STRS },
+					      { "permitted", STRS }, { "ambient", STRS });
 
 const struct schema_node schema_process =
-    STRUCT({ "terminal", NULL }, { "consoleSize", S({ "height", NULL }, { "width", NULL }) },
-	   { "user",
-	     S({ "uid", NULL }, { "gid", NULL }, { "umask", NULL }, { "additionalGids", NULL }, { "username", NULL }) },
-	   { "args", NULL }, { "commandLine", NULL }, { "env", NULL }, { "cwd", NULL },
-	   { "capabilities", S({ "bounding", NULL }, { "effective", NULL }, { "inheritable", NULL },
-			       { "permitted", NULL }, { "ambient", NULL }) },
-	   { "rlimits", ARRAY_OF(S({ "type", NULL }, { "hard", NULL }, { "soft", NULL })) },
-	   { "noNewPrivileges", NULL }, { "apparmorProfile", NULL }, { "oomScoreAdj", NULL },
-	   { "scheduler", S({ "policy", NULL }, { "nice", NULL }, { "priority", NULL }, { "flags", NULL },
-			    { "runtime", NULL }, { "deadline", NULL }, { "period", NULL }) },
-	   { "selinuxLabel", NULL }, { "ioPriority", S({ "class", NULL }, { "priority", NULL }) },
-	   { "execCPUAffinity", S({ "initial", NULL }, { "final", NULL }) });
+    STRUCT({ "terminal", &boolean }, { "consoleSize", S({ "height", &u32 }, { "width", &u32 }) },
+	   { "user", S({ "uid", &u32 }, { "gid", &u32 }, { "umask", &u32 }, { "additionalGids", ARRAY_OF(&u32) },
+		       { "username", &str }) },
+	   { "args", STRS }, { "commandLine", &str }, { "env", STRS }, { "cwd", &str }, { "capabilities", &caps },
+	   { "rlimits", ARRAY_OF(S({ "type", &str }, { "hard", &u64 }, { "soft", &u64 })) },
+	   { "noNewPrivileges", &boolean }, { "apparmorProfile", &str }, { "oomScoreAdj", &i64 },
+	   { "scheduler", S({ "policy", &str }, { "nice", &i32 }, { "priority", &i32 }, { "flags", STRS },
+			    { "runtime", &u64 }, { "deadline", &u64 }, { "period", &u64 }) },
+	   { "selinuxLabel", &str }, { "ioPriority", S({ "class", &str }, { "priority", &i64 }) },
+	   { "execCPUAffinity", S({ "initial", &str }, { "final", &str }) });
 
 const struct schema_node schema_resources = STRUCT(
     { "devices",
-      ARRAY_OF(S({ "allow", NULL }, { "type", NULL }, { "major", NULL }, { "minor", NULL }, { "access", NULL })) },
-    { "memory", S({ "limit", NULL }, { "reservation", NULL }, { "swap", NULL }, { "kernel", NULL },
-		  { "kernelTCP", NULL }, { "swappiness", NULL }, { "disableOOMKiller", NULL }, { "useHierarchy", NULL },
-		  { "checkBeforeUpdate", NULL }) },
+      ARRAY_OF(S({ "allow", &boolean }, { "type", &str }, { "major", &i64 }, { "minor", &i64 }, { "access", &str })) },
+    { "memory", S({ "limit", &i64 }, { "reservation", &i64 }, { "swap", &i64 }, { "kernel", &i64 },
+		  { "kernelTCP", &i64 }, { "swappiness", &u64 }, { "disableOOMKiller", &boolean },
+		  { "useHierarchy", &boolean }, { "checkBeforeUpdate", &boolean }) },
     { "cpu",
-      S({ "shares", NULL }, { "quota", NULL }, { "burst", NULL }, { "period", NULL }, { "realtimeRuntime", NULL },
-	{ "realtimePeriod", NULL }, { "cpus", NULL }, { "mems", NULL }, { "idle", NULL }) },
-    { "pids", S({ "limit", NULL }) },
+      S({ "shares", &u64 }, { "quota", &i64 }, { "burst", &u64 }, { "period", &u64 }, { "realtimeRuntime", &i64 },
+	{ "realtimePeriod", &u64 }, { "cpus", &str }, { "mems", &str }, { "idle", &i64 }) },
+    { "pids", S({ "limit", &i64 }) },
     { "blockIO",
-      S({ "weight", NULL }, { "leafWeight", NULL },
+      S({ "weight", &u16 }, { "leafWeight", &u16 },
 	{ "weightDevice",
-	  ARRAY_OF(S({ "major", NULL }, { "minor", NULL }, { "weight", NULL }, { "leafWeight", NULL })) },
+	  ARRAY_OF(S({ "major", &i64 }, { "minor", &i64 }, { "weight", &u16 }, { "leafWeight", &u16 })) },
 	{ "throttleReadBpsDevice", ARRAY_OF(&throttle) }, { "throttleWriteBpsDevice", ARRAY_OF(&throttle) },
 	{ "throttleReadIOPSDevice", ARRAY_OF(&throttle) }, { "throttleWriteIOPSDevice", ARRAY_OF(&throttle) }) },
-    { "hugepageLimits", ARRAY_OF(S({ "pageSize", NULL }, { "limit", NULL })) },
-    { "network", S({ "classID", NULL }, { "priorities", ARRAY_OF(S({ "name", NULL }, { "priority", NULL })) }) },
-    { "rdma", MAP_OF(S({ "hcaHandles", NULL }, { "hcaObjects", NULL })) }, { "unified", NULL });
+    { "hugepageLimits", ARRAY_OF(S({ "pageSize", &str }, { "limit", &u64 })) },
+    { "network", S({ "classID", &u32 }, { "priorities", ARRAY_OF(S({ "name", &str }, { "priority", &u32 })) }) },
+    { "rdma", MAP_OF(S({ "hcaHandles", &u32 }, { "hcaObjects", &u32 })) }, { "unified", STR_MAP });
 
 static const struct schema_node seccomp =
-    STRUCT({ "defaultAction", NULL }, { "defaultErrnoRet", NULL }, { "architectures", NULL }, { "flags", NULL },
-	   { "listenerPath", NULL }, { "listenerMetadata", NULL },
-	   { "syscalls", ARRAY_OF(S({ "names", NULL }, { "action", NULL }, { "errnoRet", NULL },
-				    { "args", ARRAY_OF(S({ "index", NULL }, { "value", NULL }, { "valueTwo", NULL },
-							 { "op", NULL })) })) });
+    STRUCT({ "defaultAction", &str }, { "defaultErrnoRet", &u32 }, { "architectures", STRS }, { "flags", STRS },
+	   { "listenerPath", &str }, { "listenerMetadata", &str },
+	   { "syscalls", ARRAY_OF(S({ "names", STRS }, { "action", &str }, { "errnoRet", &u32 },
+				    { "args", ARRAY_OF(S({ "index", &u32 }, { "value", &u64 }, { "valueTwo", &u64 },
+							 { "op", &str })) })) });
 
 static const struct schema_node linux_node =
     STRUCT({ "uidMappings", ARRAY_OF(&id_mapping) }, { "gidMappings", ARRAY_OF(&id_mapping) },
-	   { "timeOffsets", MAP_OF(S({ "secs", NULL }, { "nanosecs", NULL })) }, { "sysctl", NULL },
-	   { "resources", &schema_resources }, { "cgroupsPath", NULL },
-	   { "namespaces", ARRAY_OF(S({ "type", NULL }, { "path", NULL })) },
-	   { "devices", ARRAY_OF(S({ "type", NULL }, { "path", NULL }, { "major", NULL }, { "minor", NULL },
-				   { "fileMode", NULL }, { "uid", NULL }, { "gid", NULL })) },
-	   { "seccomp", &seccomp }, { "rootfsPropagation", NULL }, { "maskedPaths", NULL }, { "readonlyPaths", NULL },
-	   { "mountLabel", NULL },
-	   { "intelRdt", S({ "closID", NULL }, { "l3CacheSchema", NULL }, { "memBwSchema", NULL },
-			   { "enableCMT", NULL }, { "enableMBM", NULL }) },
-	   { "personality", S({ "domain", NULL }, { "flags", NULL }) },
-	   { "memoryPolicy", S({ "mode", NULL }, { "nodes", NULL }, { "flags", NULL }) });
+	   { "timeOffsets", MAP_OF(S({ "secs", &i64 }, { "nanosecs", &u32 })) }, { "sysctl", STR_MAP },
+	   { "resources", &schema_resources }, { "cgroupsPath", &str },
+	   { "namespaces", ARRAY_OF(S({ "type", &str }, { "path", &str })) },
+	   { "devices", ARRAY_OF(S({ "type", &str }, { "path", &str }, { "major", &i64 }, { "minor", &i64 },
+				   { "fileMode", &u32 }, { "uid", &u32 }, { "gid", &u32 })) },
+	   { "seccomp", &seccomp }, { "rootfsPropagation", &str }, { "maskedPaths", STRS }, { "readonlyPaths", STRS },
+	   { "mountLabel", &str },
+	   { "intelRdt", S({ "closID", &str }, { "l3CacheSchema", &str }, { "memBwSchema", &str },
+			   { "enableCMT", &boolean }, { "enableMBM", &boolean }) },
+	   { "personality", S({ "domain", &str }, { "flags", STRS }) },
+	   { "memoryPolicy", S({ "mode", &str }, { "nodes", &str }, { "flags", STRS }) });
 
 const struct schema_node schema_spec = STRUCT(
-    { "ociVersion", NULL }, { "process", &schema_process }, { "root", S({ "path", NULL }, { "readonly", NULL }) },
-    { "hostname", NULL }, { "domainname", NULL },
-    { "mounts", ARRAY_OF(S({ "destination", NULL }, { "type", NULL }, { "source", NULL }, { "options", NULL },
+    { "ociVersion", &str }, { "process", &schema_process }, { "root", S({ "path", &str }, { "readonly", &boolean }) },
+    { "hostname", &str }, { "domainname", &str },
+    { "mounts", ARRAY_OF(S({ "destination", &str }, { "type", &str }, { "source", &str }, { "options", STRS },
 			   { "uidMappings", ARRAY_OF(&id_mapping) }, { "gidMappings", ARRAY_OF(&id_mapping) })) },
     { "hooks",
       S({ "prestart", ARRAY_OF(&hook) }, { "createRuntime", ARRAY_OF(&hook) }, { "createContainer", ARRAY_OF(&hook) },
 	{ "startContainer", ARRAY_OF(&hook) }, { "poststart", ARRAY_OF(&hook) }, { "poststop", ARRAY_OF(&hook) }) },
-    { "annotations", NULL }, { "linux", &linux_node });
+    { "annotations", STR_MAP }, { "linux", &linux_node });
 
 /*
  * Fold one key the way Go's encoding/json does for ASCII field names:
@@ -130,16 +140,41 @@ static bool fold_key(const char *key, char *out, size_t cap)
 	return true;
 }
 
-static int check_node(const json_t *v, const struct schema_node *node, const char *what, struct cd_error *err);
+/* Where the walk is: the file and the field path, for messages. */
+struct walk {
+	const char *what;
+	char path[512];
+	size_t len;
+};
 
-static int check_struct_key(const char *key, const json_t *val, const struct schema_node *node, const char *what,
+static int check_node(const json_t *v, const struct schema_node *node, struct walk *w, struct cd_error *err);
+
+/* Descend into key (an object member) or index (an array element), check, come back. */
+static int check_child(const json_t *v, const struct schema_node *node, struct walk *w, const char *key, size_t index,
+		       struct cd_error *err)
+{
+	size_t saved = w->len;
+	int n, r;
+
+	if (key)
+		n = snprintf(w->path + w->len, sizeof(w->path) - w->len, "%s%s", w->len ? "." : "", key);
+	else
+		n = snprintf(w->path + w->len, sizeof(w->path) - w->len, "[%zu]", index);
+	w->len = n < 0 ? w->len : w->len + (size_t)n >= sizeof(w->path) ? sizeof(w->path) - 1 : w->len + (size_t)n;
+	r = check_node(v, node, w, err);
+	w->len = saved;
+	w->path[saved] = '\0';
+	return r;
+}
+
+static int check_struct_key(const char *key, const json_t *val, const struct schema_node *node, struct walk *w,
 			    struct cd_error *err)
 {
 	char folded[64], fname[64];
 
 	for (const struct schema_field *f = node->fields; f->name; f++)
 		if (!strcmp(f->name, key))
-			return f->child ? check_node(val, f->child, what, err) : 0;
+			return check_child(val, f->child, w, key, 0, err);
 	if (!fold_key(key, folded, sizeof(folded)))
 		return 0;
 	for (const struct schema_field *f = node->fields; f->name; f++) {
@@ -147,53 +182,101 @@ static int check_struct_key(const char *key, const json_t *val, const struct sch
 			return cd_err(
 			    err, EINVAL,
 			    "%s: key \"%s\" is not spelled \"%s\"; runc would read it as \"%s\", so it is refused",
-			    what, key, f->name, f->name);
+			    w->what, key, f->name, f->name);
 	}
 	return 0;
 }
 
-static int check_node(const json_t *v, const struct schema_node *node, const char *what, struct cd_error *err)
+/* An integer in [min, max]: what Go decodes into that type (no reals, no strings). */
+static bool int_in(const json_t *v, int64_t min, int64_t max)
+{
+	return json_is_integer(v) && json_integer_value(v) >= min && json_integer_value(v) <= max;
+}
+
+static bool scalar_ok(const json_t *v, enum node_kind kind)
+{
+	uint64_t u;
+
+	switch (kind) {
+	case N_STRING: return json_is_string(v) && !json_text_is_bigint(v);
+	case N_BOOL: return json_is_boolean(v);
+	case N_I64: return json_is_integer(v);
+	case N_I32: return int_in(v, INT32_MIN, INT32_MAX);
+	case N_U64: return json_text_get_uint64(v, &u);
+	case N_U32: return int_in(v, 0, UINT32_MAX);
+	case N_U16: return int_in(v, 0, UINT16_MAX);
+	default: return false;
+	}
+}
+
+static const char *kind_name(enum node_kind kind)
+{
+	static const char *const names[] = {
+		[N_STRUCT] = "an object",
+		[N_ARRAY] = "an array",
+		[N_MAP] = "an object",
+		[N_STRING] = "a string",
+		[N_BOOL] = "a boolean",
+		[N_I64] = "an integer",
+		[N_I32] = "an integer in int32's range",
+		[N_U64] = "an integer from 0 to 2^64-1",
+		[N_U32] = "an integer from 0 to 2^32-1",
+		[N_U16] = "an integer from 0 to 65535",
+	};
+
+	return names[kind];
+}
+
+static int check_node(const json_t *v, const struct schema_node *node, struct walk *w, struct cd_error *err)
 {
 	const char *key;
 	const json_t *val;
 	size_t i;
-	int r;
+	int r = 0;
 
+	if (json_is_null(v))
+		return 0;
 	switch (node->kind) {
 	case N_STRUCT:
 		if (!json_is_object(v))
-			return 0;
+			break;
 		json_object_foreach((json_t *)v, key, val) {
-			r = check_struct_key(key, val, node, what, err);
+			r = check_struct_key(key, val, node, w, err);
 			if (r < 0)
 				return r;
 		}
 		return 0;
 	case N_ARRAY:
 		if (!json_is_array(v))
-			return 0;
+			break;
 		json_array_foreach(v, i, val) {
-			r = check_node(val, node->elem, what, err);
+			r = check_child(val, node->elem, w, NULL, i, err);
 			if (r < 0)
 				return r;
 		}
 		return 0;
 	case N_MAP:
 		if (!json_is_object(v))
-			return 0;
+			break;
 		json_object_foreach((json_t *)v, key, val) {
-			r = check_node(val, node->elem, what, err);
+			r = check_child(val, node->elem, w, key, 0, err);
 			if (r < 0)
 				return r;
 		}
 		return 0;
+	default:
+		if (scalar_ok(v, node->kind))
+			return 0;
 	}
-	return 0;
+	return cd_err(err, EINVAL, "%s: %s: must be %s, not %s", w->what, w->len ? w->path : "(top)",
+		      kind_name(node->kind), jget_type_name(v));
 }
 
 int spec_schema_check(const json_t *v, const struct schema_node *node, const char *what, struct cd_error *err)
 {
-	return check_node(v, node, what, err);
+	struct walk w = { .what = what };
+
+	return check_node(v, node, &w, err);
 }
 
 int spec_schema_load(const char *text, size_t len, const struct schema_node *node, const char *what, json_t **ret,

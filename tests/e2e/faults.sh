@@ -10,54 +10,13 @@ require_root faults
 e2e_setup faults
 make_rootfs "$WORK/rootfs"
 LOG="$WORK/decisions.jsonl"
-# the runtime: real runc behind a wrapper that leaves a mark when started
-cat >"$WORK/rt" <<EOF
-#!/bin/sh
-touch "$WORK/started"
-exec "$RUNC" "\$@"
-EOF
-chmod +x "$WORK/rt"
+marker_runtime "$WORK/rt"
 node_config "$WORK/node.json" "$WORK/rt" "$TOP/profiles" "$LOG"
 cc -shared -fPIC -O2 -Wall -Werror -o "$WORK/faultinj.so" "$TOP/tests/e2e/faultinj.c" -ldl
 MOUNTS=()
 e2e_extra_cleanup() {
 	local m
 	for m in "${MOUNTS[@]}"; do umount "$m" 2>/dev/null; done
-}
-
-# what config.json is: its bytes' hash, the link it is, its type, or missing
-state_of() {
-	if [ -L "$1" ]; then
-		echo "link:$(readlink "$1")"
-	elif [ -f "$1" ]; then
-		sha256sum <"$1"
-	elif [ -e "$1" ]; then
-		stat -c %F "$1"
-	else
-		echo missing
-	fi
-}
-
-# refused NAME BUNDLE CONFIG REGEX [WANT-STATE] [VAR=VALUE...]: one create, refused in every way
-N=0
-refused() {
-	local name=$1 b=$2 cfg=$3 re=$4 want=${5:-}
-	shift $(($# < 5 ? $# : 5))
-	[ -n "$want" ] || want=$(state_of "$b/config.json")
-	N=$((N + 1))
-	rm -f "$WORK/started" "$WORK/runc.log"
-	env "$@" timeout 20 "$CLAMPDOWN" --clampdown-config="$cfg" --root "$ROOTS/runc" --log "$WORK/runc.log" \
-		--log-format json create -b "$b" "ft-$N" >"$WORK/out" 2>"$WORK/err"
-	expect_eq "$name: exit 1" "$?" "1"
-	expect_match "$name: stderr says why" "$(cat "$WORK/err")" "^clampdown: .*$re"
-	expect_eq "$name: and nothing else on stderr or stdout" "$(wc -l <"$WORK/err") $(wc -c <"$WORK/out")" "1 0"
-	check "$name: the same error in runc's --log, as runc's JSON" jq_ok "$WORK/runc.log" -s --arg re "$re" \
-		'length == 1 and .[0].level == "error" and (.[0].msg | test($re)) and (.[0].time | type == "string")'
-	check "$name: no runtime started" test ! -e "$WORK/started"
-	expect_eq "$name: config.json as it was" "$(state_of "$b/config.json")" "$want"
-	if [ -d "$b" ]; then
-		expect_eq "$name: no temp file left" "$(ls -A "$b" | grep -c clampdown)" "0"
-	fi
 }
 
 # bundle_at DIR: a busybox bundle whose only file is config.json (rootfs elsewhere)

@@ -141,6 +141,51 @@ node_config() {
 		  selectable_profiles:["restricted","baseline","audit"], cache_dir:($log | sub("/[^/]*$"; "/cache"))}' | jq "${5:-.}" >"$1"
 }
 
+# marker_runtime FILE: real runc behind a wrapper that touches $WORK/started,
+# so a test can tell whether clampdown started the runtime
+marker_runtime() {
+	printf '#!/bin/sh\ntouch "%s/started"\nexec "%s" "$@"\n' "$WORK" "$RUNC" >"$1"
+	chmod +x "$1"
+}
+
+# what config.json is: its bytes' hash, the link it is, its type, or missing
+state_of() {
+	if [ -L "$1" ]; then
+		echo "link:$(readlink "$1")"
+	elif [ -f "$1" ]; then
+		sha256sum <"$1"
+	elif [ -e "$1" ]; then
+		stat -c %F "$1"
+	else
+		echo missing
+	fi
+}
+
+# refused NAME BUNDLE CONFIG REGEX [WANT-STATE] [VAR=VALUE...]: one create
+# through a marker_runtime config, refused in every way: exit 1, one stderr
+# line matching REGEX, the same in runc's --log as JSON, no runtime started,
+# config.json in WANT-STATE (default: as it was), no temp file beside it
+REFUSED_N=0
+refused() {
+	local name=$1 b=$2 cfg=$3 re=$4 want=${5:-}
+	shift $(($# < 5 ? $# : 5))
+	[ -n "$want" ] || want=$(state_of "$b/config.json")
+	REFUSED_N=$((REFUSED_N + 1))
+	rm -f "$WORK/started" "$WORK/runc.log"
+	env "$@" timeout 20 "$CLAMPDOWN" --clampdown-config="$cfg" --root "$ROOTS/runc" --log "$WORK/runc.log" \
+		--log-format json create -b "$b" "refused-$REFUSED_N" >"$WORK/out" 2>"$WORK/err"
+	expect_eq "$name: exit 1" "$?" "1"
+	expect_match "$name: stderr says why" "$(cat "$WORK/err")" "^clampdown: .*$re"
+	expect_eq "$name: and nothing else on stderr or stdout" "$(wc -l <"$WORK/err") $(wc -c <"$WORK/out")" "1 0"
+	check "$name: the same error in runc's --log, as runc's JSON" jq_ok "$WORK/runc.log" -s --arg re "$re" \
+		'length == 1 and .[0].level == "error" and (.[0].msg | test($re)) and (.[0].time | type == "string")'
+	check "$name: no runtime started" test ! -e "$WORK/started"
+	expect_eq "$name: config.json as it was" "$(state_of "$b/config.json")" "$want"
+	if [ -d "$b" ]; then
+		expect_eq "$name: no temp file left" "$(ls -A "$b" | grep -c clampdown)" "0"
+	fi
+}
+
 # Hybrid cgroup hosts: crun refuses while hugetlb sits on the v2 hierarchy.
 HUGETLB_MOUNTED=
 prepare_cgroups_for_crun() {

@@ -536,6 +536,77 @@ START_TEST(emit_roundtrip)
 }
 END_TEST
 
+/* More distinct actions than the emitter groups: every rule still written (fuzz_seccomp found the cap). */
+START_TEST(emit_many_actions)
+{
+	static const char *const names[] = { "chmod",
+					     "chown",
+					     "mkdir",
+					     "rmdir",
+					     "unlink",
+					     "rename",
+					     "link",
+					     "symlink",
+					     "mknod",
+					     "mount",
+					     "umount2",
+					     "ptrace",
+					     "reboot",
+					     "swapon",
+					     "swapoff",
+					     "sethostname",
+					     "setdomainname",
+					     "acct",
+					     "settimeofday",
+					     "adjtimex",
+					     "init_module",
+					     "delete_module",
+					     "kexec_load",
+					     "bpf",
+					     "perf_event_open",
+					     "unshare",
+					     "setns",
+					     "pivot_root",
+					     "chroot",
+					     "quotactl",
+					     "syslog",
+					     "keyctl",
+					     "add_key",
+					     "request_key",
+					     "userfaultfd",
+					     "io_uring_setup",
+					     "open_by_handle_at",
+					     "name_to_handle_at",
+					     "lookup_dcookie",
+					     "vhangup" };
+	struct sc_profile p, q;
+	struct cd_error err = { 0 };
+	char text[8192];
+	size_t n = 0;
+	json_t *out;
+	char *dumped;
+
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[");
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "%s{\"names\":[\"%s\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":%zu}",
+				      i ? "," : "", names[i], i + 2);
+	snprintf(text + n, sizeof(text) - n, "]}");
+	ck_assert_int_eq(parse(text, SC_SRC_CONTAINER, NULL, &p, &err, NULL), 0);
+	ck_assert_int_eq(p.ncalls, 40);
+	out = sc_profile_to_json(&p);
+	ck_assert_int_eq(json_text_dump(out, &dumped, &(size_t){ 0 }, &err), 0);
+	ck_assert_int_eq(parse(dumped, SC_SRC_CONTAINER, NULL, &q, &err, NULL), 0);
+	ck_assert_int_eq(q.ncalls, 40);
+	for (size_t i = 0; i < q.ncalls; i++)
+		ck_assert(sc_action_eq(&q.calls[i].r[0].act, &sc_profile_find(&p, q.calls[i].name)->r[0].act));
+	free(dumped);
+	json_decref(out);
+	sc_profile_free(&p);
+	sc_profile_free(&q);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("seccomp");
@@ -552,6 +623,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, intersect_arches_flags);
 	tcase_add_test(tc, default_filter);
 	tcase_add_test(tc, emit_roundtrip);
+	tcase_add_test(tc, emit_many_actions);
 	suite_add_tcase(s, tc);
 	return s;
 }
