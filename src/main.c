@@ -21,10 +21,14 @@
 
 extern char **environ;
 
+/*
+ * 1, or 255 for exec as runc does: exec's status is otherwise the command's
+ * own, so an exec that never ran must not look like a command that said 1.
+ */
 static int refuse(const struct runc_args *a, const struct cd_error *err)
 {
 	report_refusal(a, err->msg);
-	return 1;
+	return a->cmd == CMD_EXEC ? 255 : 1;
 }
 
 /* Handed to execve: reachable from here until the image is replaced. */

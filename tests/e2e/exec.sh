@@ -98,7 +98,7 @@ jq '.rules.resources.memory="2g"' "$WORK/profiles/denyall.json" >"$WORK/p.json" 
 check "a compliant container starts under a deny-everything profile" \
 	bash -c "'$RUNC' --root '$ROOTS/runc' state $id | grep -q running"
 out=$(cd_exec "$RUNC" -u 0 "$id" sh -c 'touch /tmp/pwned; id -u' 2>&1)
-expect_eq "deny: exec -u 0 refused" "$?" "1"
+expect_eq "deny: exec -u 0 refused, 255 as runc exits for a failed exec" "$?" "255"
 expect_match "deny: the reason names the flag" "$out" "profile denyall refuses exec in container $id: rule user: exec --user"
 check "deny: the command did not run" bash -c "! '$RUNC' --root '$ROOTS/runc' exec $id test -e /tmp/pwned"
 out=$(cd_exec "$RUNC" "$id" id -u)
