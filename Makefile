@@ -62,7 +62,7 @@ $(B)/ctl/%.o: src/ctl/%.c src/ctl/ctl.h $(wildcard include/*.h) | $(B)
 clampctl: $(CTL_OBJS) $(B)/libclampdown.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/unit.h tests/unit/ruletest.h $(B)/libclampdown.a | $(B)
+$(B)/tests/%: tests/unit/%.c tests/unit/unit.h tests/unit/ruletest.h tests/unit/json_diff.h $(B)/libclampdown.a | $(B)
 	$(CC) $(CFLAGS) -Wno-missing-prototypes -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libclampdown.a \
 		$(shell $(PKG_CONFIG) --libs check 2>/dev/null) $(LDLIBS)
 
@@ -110,7 +110,7 @@ fuzz: deps
 		clang -std=gnu11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -Iinclude -o build-fuzz/fuzz_$$f \
 			tests/fuzz/fuzz_$$f.c build-fuzz/libclampdown.a $(LDLIBS); \
 		rm -rf build-fuzz/corpus-$$f && cp -r tests/fuzz/corpus/$$f build-fuzz/corpus-$$f; \
-		[ $$f = rewrite ] && cp tests/fixtures/every-field.json tests/fixtures/hostile/*.json build-fuzz/corpus-$$f/; \
+		case $$f in rewrite | json) cp tests/fixtures/every-field.json tests/fixtures/hostile/*.json build-fuzz/corpus-$$f/;; esac; \
 		echo "fuzz_$$f: $(FUZZ_SECONDS) s"; \
 		ASAN_OPTIONS=detect_leaks=0 build-fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 			-artifact_prefix=build-fuzz/crash-$$f- build-fuzz/corpus-$$f >build-fuzz/fuzz_$$f.log 2>&1 || \

@@ -1,4 +1,5 @@
 #include "bundle.h"
+#include "json_diff.h"
 #include "json_text.h"
 #include "spec_schema.h"
 #include "unit.h"
@@ -76,6 +77,133 @@ START_TEST(deep_nesting_refused)
 	for (int i = 0; i < 2049; i++)
 		buf[n++] = ']';
 	ck_assert_int_lt(json_text_load(buf, n, "t", &j, &err), 0);
+}
+END_TEST
+
+/* Edge cases of the grammar, each read by json_text and by jansson alike. */
+START_TEST(json_agrees_with_jansson)
+{
+	static const char *const cases[] = {
+		"{}",
+		"[]",
+		" \t\r\n{ } \n",
+		"{\"a\":[]}",
+		"[[[]]]",
+		"[1,]",
+		"[,1]",
+		"{\"a\":1,}",
+		"{,}",
+		"{\"a\" 1}",
+		"{1:2}",
+		"{\"a\":}",
+		"[01]",
+		"[-01]",
+		"[-]",
+		"[1.]",
+		"[.5]",
+		"[1e]",
+		"[1e+]",
+		"[1E-2]",
+		"[-0]",
+		"[-0.0]",
+		"[0e0]",
+		"[1.5e308]",
+		"[1e309]",
+		"[-1e309]",
+		"[1e-400]",
+		"[123456789.123456789e-3]",
+		"[9223372036854775807]",
+		"[-9223372036854775808]",
+		"[0.1,0.2,1e22,1e21,1e-7,5e-324,100.0]",
+		"[true,false,null]",
+		"[tru]",
+		"[nul]",
+		"[truex]",
+		"[True]",
+		"[\"\\/\\b\\f\\n\\r\\t\\\"\\\\\"]",
+		"[\"\\x\"]",
+		"[\"\\u00e9\"]",
+		"[\"\\u00E9\\u20ac\"]",
+		"[\"\\ud83d\\ude00\"]",
+		"[\"\\ud83d\"]",
+		"[\"\\ude00\"]",
+		"[\"\\ud83dx\"]",
+		"[\"\\ud83d\\u0041\"]",
+		"[\"\\u12\"]",
+		"[\"\\u12g4\"]",
+		"[\"\x01\"]",
+		"[\"\x1f\"]",
+		"[\"\x7f\"]",
+		"[\"tab\there\"]",
+		"[\"\xc3\xa9\"]",
+		"[\"\xc0\xaf\"]",
+		"[\"\xc3\"]",
+		"[\"\xe2\x82\xac\"]",
+		"[\"\xe0\x80\xaf\"]",
+		"[\"\xed\xa0\x80\"]",
+		"[\"\xf0\x9f\x98\x80\"]",
+		"[\"\xf4\x90\x80\x80\"]",
+		"[\"\xf5\x80\x80\x80\"]",
+		"[\"\x80\"]",
+		"[\"abcdefgh\xc3\xa9ijklmnop\"]",
+		"[\"abcdefghijklmnopqrstuvwxyz0123456789\"]",
+		"{\"\\u0041\":1,\"A\":2}",
+		"{\"a\\n\":{\"b\":[1,{}]}}",
+		"\"x\"",
+		"1",
+		"null",
+		"",
+		"   ",
+		"{\"a\":1}}",
+		"{\"a\":1} {}",
+		"\xef\xbb\xbf{}",
+		"[\"abc",
+		"[\"abc\\",
+		"{\"a\"",
+		"{\"a\":1",
+		"[1",
+		"[\"a\",",
+		NULL,
+	};
+
+	for (int i = 0; cases[i]; i++) {
+		const char *why = json_diff(cases[i], strlen(cases[i]));
+
+		ck_assert_msg(!why, "%s: %s", cases[i], why);
+	}
+}
+END_TEST
+
+#define FIXTURES "tests/fixtures" /* suites run from the top of the tree */
+
+/* Every fixture, hostile or not, read by json_text and by jansson alike. */
+START_TEST(json_fixtures_agree_with_jansson)
+{
+	FILE *f = popen("ls " FIXTURES "/*.json " FIXTURES "/hostile/*.json", "r");
+	char path[4096];
+	int n = 0;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(path, sizeof(path), f)) {
+		char *text;
+		size_t len;
+		FILE *in;
+
+		path[strcspn(path, "\n")] = '\0';
+		in = fopen(path, "r");
+		ck_assert_ptr_nonnull(in);
+		ck_assert_int_eq(fseek(in, 0, SEEK_END), 0);
+		len = (size_t)ftell(in);
+		rewind(in);
+		text = malloc(len + 1);
+		ck_assert_uint_eq(fread(text, 1, len, in), len);
+		fclose(in);
+		ck_assert_msg(!json_diff(text, len), "%s: %s", path, json_diff(text, len));
+		free(text);
+		n++;
+	}
+	pclose(f);
+	ck_assert_int_gt(n, 30);
 }
 END_TEST
 
@@ -212,6 +340,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, big_integer_is_visible_as_such);
 	tcase_add_test(tc, refused_inputs);
 	tcase_add_test(tc, deep_nesting_refused);
+	tcase_add_test(tc, json_agrees_with_jansson);
+	tcase_add_test(tc, json_fixtures_agree_with_jansson);
 	tcase_add_test(tc, folded_keys_refused);
 	tcase_add_test(tc, map_keys_and_unknown_fields_are_free);
 	tcase_add_test(tc, bundle_save_atomic_keeps_mode);

@@ -1,0 +1,47 @@
+/*
+ * json_text against jansson itself: the same text must be accepted or
+ * refused by both, and what both accept must come out as the same bytes.
+ * Two differences are by design: integers outside int64, which jansson
+ * refuses and json_text keeps, and raw NUL bytes, which json_text refuses
+ * wherever they are (jansson lets one pass right after a number).
+ * Used by check_spec and fuzz_json.
+ */
+#ifndef CLAMPDOWN_JSON_DIFF_H
+#define CLAMPDOWN_JSON_DIFF_H
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_text.h"
+
+/* NULL when both agree, else what differs (static text). */
+static inline const char *json_diff(const char *buf, size_t len)
+{
+	const size_t flags = JSON_COMPACT | JSON_REAL_PRECISION(17);
+	json_error_t jerr;
+	struct cd_error err;
+	json_t *ref = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr), *mine = NULL;
+	int r = json_text_load(buf, len, "t", &mine, &err);
+	const char *why = NULL;
+	char *a = NULL, *b = NULL;
+	size_t n;
+
+	if (memchr(buf, '\0', len))
+		why = r == 0 ? "json_text accepted a NUL byte" : NULL;
+	else if (!ref && strstr(jerr.text, "too big"))
+		why = NULL;
+	else if (!ref != (r < 0))
+		why = ref ? "json_text refused what jansson accepts" : "json_text accepted what jansson refuses";
+	else if (ref && (json_text_dump(mine, &a, &n, &err) < 0 || !(b = json_dumps(ref, flags)) || strcmp(a, b)))
+		why = "json_text and jansson read different values or wrote different bytes";
+	free(a);
+	free(b);
+	json_decref(ref);
+	if (r == 0)
+		json_decref(mine);
+	return why;
+}
+
+#endif
