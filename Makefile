@@ -18,7 +18,9 @@ override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Iinclude \
 	-fstack-protector-strong -fPIE -D_FORTIFY_SOURCE=3 \
 	$(shell $(PKG_CONFIG) --cflags $(LIBS_PC) 2>/dev/null)
 override LDFLAGS += -pie -Wl,-z,relro,-z,now,-z,noexecstack
-LDLIBS += $(shell $(PKG_CONFIG) --libs $(LIBS_PC) 2>/dev/null) -lm
+# jansson, libseccomp and libcap linked in (their -dev packages ship the archives): every
+# container start and exec probe runs clampdown, and each shared library is relocated at start
+LDLIBS += -Wl,-Bstatic -ljansson -lseccomp -lcap -Wl,-Bdynamic -lmnl -lm
 
 B := build
 SRCS := $(filter-out src/main.c,$(wildcard src/*.c))

@@ -1,25 +1,22 @@
 /*
- * Filters libseccomp has already compiled, remembered as empty stamp files
- * named by a hash of the filter's text, so an unchanged filter is compiled
- * once per boot rather than on every container start. A hit only skips
- * clampdown's own check: the runtime still compiles what it loads.
+ * Seccomp merges already made and checked, so a container start does not
+ * parse the node's profile, intersect and compile again. An entry is kept
+ * under cache_dir in a file named by a hash of the merge's inputs and holds
+ * those inputs whole: a hit must match them byte for byte, so a hash
+ * collision is a miss, never another container's filter. Only merges that
+ * libseccomp compiled are stored. Anything unexpected in the cache (owner,
+ * mode, type, size, contents) is a miss: the merge is simply made again.
  */
 #ifndef CLAMPDOWN_SC_CACHE_H
 #define CLAMPDOWN_SC_CACHE_H
 
-#include <stdbool.h>
+#include <jansson.h>
 #include <stddef.h>
-#include <stdint.h>
 
-#include "sc_profile.h"
+/* The entry stored for key (klen bytes), or NULL. dir may be NULL (no cache). */
+json_t *sc_cache_get(const char *dir, const char *key, size_t klen);
 
-/* A hash of the filter as libseccomp would build it, and of libseccomp's version. */
-uint64_t sc_cache_key(const struct sc_profile *p) __attribute__((nonnull));
-
-/* dir may be NULL (no cache). */
-bool sc_cache_hit(const char *dir, uint64_t key);
-
-/* Best effort: a cache that cannot be written costs time, not correctness. */
-void sc_cache_store(const char *dir, uint64_t key);
+/* Best effort, atomic (temp file and rename): a cache that cannot be written costs time, not correctness. */
+void sc_cache_put(const char *dir, const char *key, size_t klen, const json_t *entry) __attribute__((nonnull(4)));
 
 #endif

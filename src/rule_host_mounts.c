@@ -65,10 +65,19 @@ static void resolve(const char *base, const char *path, char *out, size_t cap)
 		snprintf(out, cap, "/");
 }
 
-/* The sensitive paths, resolved once per container. */
+/* The sensitive paths, resolved once per container and only if it has a bind mount. */
 struct resolved {
 	char path[MAX_PATHS][PATH_MAX];
 };
+
+static struct resolved *resolve_sensitive(const struct mounts_conf *c)
+{
+	struct resolved *res = malloc(sizeof(*res));
+
+	for (size_t k = 0; res && k < c->nsensitive; k++)
+		resolve(NULL, c->sensitive[k], res->path[k], sizeof(res->path[k]));
+	return res;
+}
 
 /* The sensitive path that src is, lies under, or contains; NULL if none. */
 static const char *sensitive_match(const struct mounts_conf *c, const struct resolved *res, const char *src)
@@ -146,7 +155,7 @@ static bool safe_type(const char *t)
 }
 
 /* One mount: returns 1 when it was removed. */
-static int check_mount(struct rule_ctx *ctx, const struct mounts_conf *c, const struct resolved *res, json_t *mounts,
+static int check_mount(struct rule_ctx *ctx, const struct mounts_conf *c, struct resolved **res, json_t *mounts,
 		       size_t i)
 {
 	json_t *m = json_array_get(mounts, i), *opts = json_object_get(m, "options"), *fixed;
@@ -171,8 +180,10 @@ static int check_mount(struct rule_ctx *ctx, const struct mounts_conf *c, const 
 		return 0;
 	if (!src)
 		return rule_bad_field(ctx, field, "a bind mount needs a source");
+	if (!*res && !(*res = resolve_sensitive(c)))
+		return cd_err(ctx->err, ENOMEM, "out of memory");
 	resolve(ctx->bundle_dir, src, rsrc, sizeof(rsrc));
-	hit = sensitive_match(c, res, rsrc);
+	hit = sensitive_match(c, *res, rsrc);
 	if (hit) {
 		if (rule_finding(ctx, field, json_deep_copy(m), NULL, "bind mount of %s (%s is sensitive)", rsrc, hit))
 			return json_array_remove(mounts, i), 1;
@@ -208,15 +219,8 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 
 	if (mounts && !json_is_null(mounts) && !json_is_array(mounts))
 		return rule_bad_field(ctx, "mounts", "must be an array, not %s", jget_type_name(mounts));
-	if (json_array_size(mounts)) {
-		res = malloc(sizeof(*res));
-		if (!res)
-			return cd_err(ctx->err, ENOMEM, "out of memory");
-		for (size_t k = 0; k < c->nsensitive; k++)
-			resolve(NULL, c->sensitive[k], res->path[k], sizeof(res->path[k]));
-	}
 	while (r >= 0 && i < json_array_size(mounts)) {
-		r = check_mount(ctx, c, res, mounts, i);
+		r = check_mount(ctx, c, &res, mounts, i);
 		if (r == 0)
 			i++;
 	}

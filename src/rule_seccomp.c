@@ -21,7 +21,8 @@
 #define DEFAULT_FILE "seccomp/default.json"
 
 struct seccomp_conf {
-	json_t *profile;
+	char *text; /* the node's profile, parsed only when a merge is not in the cache */
+	size_t len;
 	char file[4096];
 };
 
@@ -32,7 +33,7 @@ static void free_conf(void *p)
 	struct seccomp_conf *c = p;
 
 	if (c)
-		json_decref(c->profile);
+		free(c->text);
 	free(c);
 }
 
@@ -44,12 +45,10 @@ static bool plain_relative(const char *rel)
 static int read_profile(struct seccomp_conf *c, const char *profile_file, const char *rel, const struct jpath *at,
 			struct cd_error *err)
 {
-	cleanup_free char *text = NULL;
 	cleanup_close int dfd = -1;
 	const char *slash = strrchr(profile_file, '/');
 	char dir[4096];
 	struct stat st;
-	size_t len = 0;
 	int r;
 
 	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - profile_file) : 1, slash ? profile_file : ".");
@@ -57,10 +56,8 @@ static int read_profile(struct seccomp_conf *c, const char *profile_file, const 
 	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return cd_err_sys(err, "%s: %s.profile: %s", at->file, at->path, dir);
-	r = fs_read_at(dfd, rel, true, 4u << 20, &text, &len, &st, err);
-	if (r < 0)
-		return cd_err_prefix(err, "%s: %s.profile: ", at->file, at->path);
-	return json_text_load(text, len, c->file, &c->profile, err);
+	r = fs_read_at(dfd, rel, true, 4u << 20, &c->text, &c->len, &st, err);
+	return r < 0 ? cd_err_prefix(err, "%s: %s.profile: ", at->file, at->path) : 0;
 }
 
 static int load(const json_t *obj, const struct jpath *at, void **ret_conf, struct cd_error *err)
@@ -88,85 +85,160 @@ static json_t *summary(const struct sc_profile *p, bool present)
 	return json_sprintf("default %s, rules for %zu syscalls", sc_action_name(&p->def), p->ncalls);
 }
 
-static void report_warnings(struct rule_ctx *ctx, json_t *warnings)
-{
-	size_t i;
-	json_t *w;
+/*
+ * What a merge decides, made here or read from the cache: the profile
+ * config.json gets, the two summaries the decision log shows, whether the
+ * container's own profile was unconfined, and the merge's warnings.
+ */
+struct merged {
+	json_t *entry; /* {"out", "container", "result", "unconfined", "warnings"} */
+	struct sc_profile res;
+	bool checked; /* libseccomp compiled it (it came from the cache) */
+};
 
-	json_array_foreach(warnings, i, w)
-		rule_warning(ctx, "%s", json_string_value(w));
+/* Everything the merge depends on, in one buffer compared whole on a cache hit. */
+static char *merge_key(const struct seccomp_conf *conf, const struct sc_render *rd, const json_t *sec, size_t *ret_len)
+{
+	cleanup_free char *caps = NULL, *own = NULL;
+	size_t ncaps = 4, nown = 4, len;
+	char *key = NULL;
+	int n;
+
+	if ((rd->caps && json_text_dump(rd->caps, &caps, &ncaps, &(struct cd_error){ 0 }) < 0) ||
+	    (sec && json_text_dump(sec, &own, &nown, &(struct cd_error){ 0 }) < 0))
+		return NULL;
+	len = conf->len + ncaps + nown + 256;
+	key = malloc(len);
+	if (!key)
+		return NULL;
+	n = snprintf(key, len, "libseccomp %s arch %d %s %s kernel %d.%d.%d\ncaps %zu %s\nnode %zu ", sc_lsc_version(),
+		     sc_arch_native(), rd->goarch ?: "", rd->machine ?: "", rd->kernel[0], rd->kernel[1], rd->kernel[2],
+		     ncaps, caps ?: "null", conf->len);
+	if (n < 0 || (size_t)n + conf->len + nown + 16 > len) {
+		free(key);
+		return NULL;
+	}
+	memcpy(key + n, conf->text, conf->len);
+	n += (int)conf->len;
+	n += snprintf(key + n, len - (size_t)n, "\ncontainer %zu ", nown);
+	memcpy(key + n, own ?: "null", nown);
+	*ret_len = (size_t)n + nown;
+	return key;
 }
 
-/* libseccomp must compile the merged filter; a filter compiled before is not compiled again. */
-static int validate(struct rule_ctx *ctx, const struct sc_profile *res, const char *file)
+static bool entry_ok(const json_t *e)
 {
-	uint64_t key = sc_cache_key(res);
-	char what[4400];
+	const json_t *w = json_object_get(e, "warnings"), *x;
+	size_t i;
+
+	if (!json_is_object(json_object_get(e, "out")) || !json_is_string(json_object_get(e, "container")) ||
+	    !json_is_string(json_object_get(e, "result")) || !json_is_boolean(json_object_get(e, "unconfined")) ||
+	    !json_is_array(w))
+		return false;
+	json_array_foreach(w, i, x)
+		if (!json_is_string(x))
+			return false;
+	return true;
+}
+
+/* The merge made here: the container's profile and the node's, intersected. */
+static int make_merge(struct rule_ctx *ctx, const struct seccomp_conf *conf, struct sc_render *rd, const json_t *sec,
+		      struct merged *m)
+{
+	struct jpath at = { ctx->source, "linux.seccomp" }, nat = { conf->file, "" };
+	struct sc_profile a = { 0 }, b = { 0 };
+	cleanup_json json_t *node = NULL;
+	bool present = sec && !json_is_null(sec);
 	int r;
 
-	if (sc_cache_hit(ctx->cache_dir, key))
-		return 0;
-	snprintf(what, sizeof(what), "%s: linux.seccomp merged with %s", ctx->source, file);
-	r = sc_lsc_compile(res, what, ctx->err);
+	if (present)
+		r = sc_profile_parse(sec, SC_SRC_CONTAINER, NULL, &at, &a, ctx->err);
+	else /* unconfined: every syscall on every architecture */
+		a = (struct sc_profile){ .def = sc_action_of(SC_ALLOW), .arches = UINT32_MAX }, r = 0;
 	if (r >= 0)
-		sc_cache_store(ctx->cache_dir, key);
+		r = json_text_load(conf->text, conf->len, conf->file, &node, ctx->err);
+	if (r >= 0)
+		r = sc_profile_parse(node, SC_SRC_NODE, rd, &nat, &b, ctx->err);
+	if (r >= 0)
+		r = sc_profile_intersect(&a, &b, 1u << sc_arch_native(), rd->warnings, &m->res, ctx->err);
+	if (r >= 0) {
+		m->entry = json_pack("{s:o?, s:o?, s:o?, s:b, s:O}", "out", sc_profile_to_json(&m->res), "container",
+				     summary(&a, present), "result", summary(&m->res, true), "unconfined",
+				     !present || sc_profile_unconfined(&a), "warnings", rd->warnings);
+		if (!m->entry || !entry_ok(m->entry))
+			r = cd_err(ctx->err, ENOMEM, "out of memory");
+	}
+	sc_profile_free(&a);
+	sc_profile_free(&b);
 	return r;
 }
 
-static int container_profile(struct rule_ctx *ctx, const json_t *sec, struct sc_profile *ret)
+/* libseccomp must compile the merged filter before it is used or remembered. */
+static int check_and_remember(struct rule_ctx *ctx, struct merged *m, const char *file, const char *key, size_t klen)
 {
-	struct jpath at = { ctx->source, "linux.seccomp" };
-
-	if (sec && !json_is_null(sec))
-		return sc_profile_parse(sec, SC_SRC_CONTAINER, NULL, &at, ret, ctx->err);
-	/* unconfined: every syscall on every architecture */
-	*ret = (struct sc_profile){ .def = sc_action_of(SC_ALLOW), .arches = UINT32_MAX };
-	return 0;
-}
-
-static int install(struct rule_ctx *ctx, const struct sc_profile *a, const struct sc_profile *res, json_t *out,
-		   bool present, const char *file)
-{
-	bool unconfined = !present || sc_profile_unconfined(a);
-	json_t *linux_obj;
+	char what[4400];
 	int r;
 
-	if (!rule_finding(ctx, "linux.seccomp", summary(a, present), summary(res, true), "%s: %s",
+	if (m->checked)
+		return 0;
+	snprintf(what, sizeof(what), "%s: linux.seccomp merged with %s", ctx->source, file);
+	r = sc_lsc_compile(&m->res, what, ctx->err);
+	if (r >= 0 && key)
+		sc_cache_put(ctx->cache_dir, key, klen, m->entry);
+	return r;
+}
+
+static int install(struct rule_ctx *ctx, const struct seccomp_conf *conf, struct merged *m, bool present,
+		   const char *key, size_t klen)
+{
+	json_t *e = m->entry, *linux_obj;
+	bool unconfined = json_is_true(json_object_get(e, "unconfined"));
+	int r;
+
+	if (!rule_finding(ctx, "linux.seccomp", json_incref(json_object_get(e, "container")),
+			  json_incref(json_object_get(e, "result")), "%s: %s",
 			  !present     ? "no seccomp profile, installed the node's"
 			  : unconfined ? "default action runs every syscall, intersected with the node's"
 				       : "intersected with the node's (per syscall the stricter action)",
-			  file))
+			  conf->file))
 		return 0;
-	r = validate(ctx, res, file);
+	r = check_and_remember(ctx, m, conf->file, key, klen);
 	if (r < 0)
 		return r;
 	linux_obj = rule_ensure_object(ctx, ctx->spec, "linux", "linux");
 	if (!linux_obj)
 		return -EINVAL;
-	return json_object_set(linux_obj, "seccomp", out) < 0 ? cd_err(ctx->err, ENOMEM, "out of memory") : 0;
+	return json_object_set(linux_obj, "seccomp", json_object_get(e, "out")) < 0
+		   ? cd_err(ctx->err, ENOMEM, "out of memory")
+		   : 0;
 }
 
-static int merge(struct rule_ctx *ctx, const struct seccomp_conf *conf, const struct sc_profile *a, const json_t *sec)
+static int merge(struct rule_ctx *ctx, const struct seccomp_conf *conf, const json_t *sec)
 {
-	cleanup_json json_t *warnings = json_array(), *out = NULL;
-	json_t *caps = json_object_get(json_object_get(ctx->process, "capabilities"), "bounding");
-	struct sc_profile b = { 0 }, res = { 0 };
-	struct jpath at = { conf->file, "" };
+	cleanup_json json_t *warnings = json_array();
+	json_t *caps = json_object_get(json_object_get(ctx->process, "capabilities"), "bounding"), *w;
+	cleanup_free char *key = NULL;
+	struct merged m = { 0 };
 	struct sc_render rd;
-	int r;
+	size_t klen = 0, i;
+	int r = 0;
 
+	if (!warnings)
+		return cd_err(ctx->err, ENOMEM, "out of memory");
 	sc_render_host(&rd, json_is_array(caps) ? caps : NULL, warnings);
-	r = sc_profile_parse(conf->profile, SC_SRC_NODE, &rd, &at, &b, ctx->err);
-	if (r >= 0)
-		r = sc_profile_intersect(a, &b, 1u << sc_arch_native(), warnings, &res, ctx->err);
-	if (r >= 0 && !(out = sc_profile_to_json(&res)))
-		r = cd_err(ctx->err, ENOMEM, "out of memory");
-	if (r >= 0)
-		report_warnings(ctx, warnings);
-	if (r >= 0 && !(sec && json_equal(out, (json_t *)sec)))
-		r = install(ctx, a, &res, out, sec && !json_is_null(sec), conf->file);
-	sc_profile_free(&b);
-	sc_profile_free(&res);
+	key = ctx->cache_dir ? merge_key(conf, &rd, sec, &klen) : NULL;
+	m.entry = key ? sc_cache_get(ctx->cache_dir, key, klen) : NULL;
+	if (m.entry && entry_ok(m.entry))
+		m.checked = true;
+	else if (json_decref(m.entry), m.entry = NULL, (r = make_merge(ctx, conf, &rd, sec, &m)) < 0)
+		goto out;
+	json_array_foreach(json_object_get(m.entry, "warnings"), i, w)
+		rule_warning(ctx, "%s", json_string_value(w));
+	if (!(sec && json_equal(json_object_get(m.entry, "out"), (json_t *)sec)))
+		r = install(ctx, conf, &m, sec && !json_is_null(sec), key, klen);
+out:
+	json_decref(m.entry);
+	sc_profile_free(&m.res);
 	return r;
 }
 
@@ -174,23 +246,20 @@ static int apply(struct rule_ctx *ctx, const void *cv)
 {
 	json_t *linux_obj = json_object_get(ctx->spec, "linux");
 	json_t *sec = json_object_get(linux_obj, "seccomp");
+	struct jpath at = { ctx->source, "linux.seccomp" };
 	struct sc_profile a = { 0 };
 	int r;
 
 	if (linux_obj && !json_is_object(linux_obj))
 		return rule_bad_field(ctx, "linux", "must be an object, not %s", jget_type_name(linux_obj));
-	r = container_profile(ctx, sec, &a);
-	if (r < 0)
-		return r;
-	if (ctx->mode == MODE_DENY) {
-		if (!sec || json_is_null(sec))
-			rule_unfixable(ctx, "linux.seccomp", NULL, "no seccomp profile");
-		else if (sc_profile_unconfined(&a))
-			rule_unfixable(ctx, "linux.seccomp.defaultAction", json_string(sc_action_name(&a.def)),
-				       "the default action runs every syscall");
-	} else {
-		r = merge(ctx, cv, &a, sec);
-	}
+	if (ctx->mode != MODE_DENY)
+		return merge(ctx, cv, sec);
+	if (!sec || json_is_null(sec))
+		return rule_unfixable(ctx, "linux.seccomp", NULL, "no seccomp profile"), 0;
+	r = sc_profile_parse(sec, SC_SRC_CONTAINER, NULL, &at, &a, ctx->err);
+	if (r >= 0 && sc_profile_unconfined(&a))
+		rule_unfixable(ctx, "linux.seccomp.defaultAction", json_string(sc_action_name(&a.def)),
+			       "the default action runs every syscall");
 	sc_profile_free(&a);
 	return r;
 }

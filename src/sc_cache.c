@@ -6,72 +6,94 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cleanup.h"
-#include "sc_lsc.h"
+#include "fsutil.h"
+#include "json_text.h"
 
-static uint64_t fnv1a(uint64_t h, const char *p, size_t len)
+#define MAGIC	  "clampdown-seccomp-merge 1\n"
+#define MAX_ENTRY (8u << 20)
+
+/* Eight bytes at a time: the hash only spreads entries, the key itself is compared. */
+static uint64_t hash(const char *p, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)p[i];
-		h *= UINT64_C(0x100000001b3);
+	uint64_t h = UINT64_C(0xcbf29ce484222325) ^ len, w;
+	size_t i = 0;
+
+	for (; len - i >= 8; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * UINT64_C(0x100000001b3);
+		h ^= h >> 29;
 	}
-	return h;
+	for (; i < len; i++)
+		h = (h ^ (unsigned char)p[i]) * UINT64_C(0x100000001b3);
+	return h ^ h >> 32;
 }
 
-/* Field by field: struct padding is not hashed. */
-uint64_t sc_cache_key(const struct sc_profile *p)
+static void entry_name(const char *key, size_t klen, char buf[32])
 {
-	const char *v = sc_lsc_version();
-	uint64_t h = fnv1a(UINT64_C(0xcbf29ce484222325), v, strlen(v) + 1);
-
-	h = fnv1a(h, (const char *)&(uint32_t[]){ p->def.kind, p->def.ret, p->arches, p->flags }, 16);
-	for (size_t i = 0; i < p->ncalls; i++) {
-		h = fnv1a(h, p->calls[i].name, strlen(p->calls[i].name) + 1);
-		for (size_t k = 0; k < p->calls[i].n; k++) {
-			const struct sc_rule *r = &p->calls[i].r[k];
-
-			h = fnv1a(h, (const char *)&(uint32_t[]){ r->act.kind, r->act.ret, r->cond }, 12);
-			for (int a = 0; a < SC_NARGS; a++)
-				h = fnv1a(
-				    h, (const char *)&(uint64_t[]){ r->cube.a[a].op, r->cube.a[a].v, r->cube.a[a].v2 },
-				    24);
-		}
-	}
-	return h;
+	snprintf(buf, 32, "merge-%016" PRIx64, hash(key, klen));
 }
 
-static void stamp_name(uint64_t key, char buf[32])
+/* Only what this euid wrote and nobody else can change. */
+static bool trusted(const struct stat *st)
 {
-	snprintf(buf, 32, "seccomp-%016" PRIx64, key);
+	return S_ISREG(st->st_mode) && st->st_uid == geteuid() && !(st->st_mode & 022);
 }
 
-bool sc_cache_hit(const char *dir, uint64_t key)
+json_t *sc_cache_get(const char *dir, const char *key, size_t klen)
 {
 	cleanup_close int dfd = -1;
-	char name[32];
+	cleanup_free char *text = NULL;
+	size_t len = 0, hdr = sizeof(MAGIC) - 1;
+	struct cd_error err;
+	json_t *entry = NULL;
 	struct stat st;
+	char name[32];
 
 	if (!dir)
-		return false;
+		return NULL;
 	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	stamp_name(key, name);
-	return dfd >= 0 && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
-	       st.st_uid == geteuid();
+	if (dfd < 0 || fstat(dfd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 022))
+		return NULL;
+	entry_name(key, klen, name);
+	if (fs_read_at(dfd, name, true, MAX_ENTRY, &text, &len, &st, &err) < 0 || !trusted(&st))
+		return NULL;
+	if (len < hdr + klen || memcmp(text, MAGIC, hdr) || memcmp(text + hdr, key, klen))
+		return NULL;
+	if (json_text_load(text + hdr + klen, len - hdr - klen, name, &entry, &err) < 0)
+		return NULL;
+	return entry;
 }
 
-void sc_cache_store(const char *dir, uint64_t key)
+void sc_cache_put(const char *dir, const char *key, size_t klen, const json_t *entry)
 {
 	cleanup_close int dfd = -1, fd = -1;
-	char name[32];
+	cleanup_free char *text = NULL;
+	struct timespec ts;
+	struct cd_error err;
+	char name[32], tmp[80];
+	size_t len;
+	bool ok;
 
-	if (!dir)
+	if (!dir || json_text_dump(entry, &text, &len, &err) < 0)
 		return;
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return;
 	dfd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0)
 		return;
-	stamp_name(key, name);
-	fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	entry_name(key, klen, name);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	snprintf(tmp, sizeof(tmp), ".%s.%d.%ld", name, (int)getpid(), ts.tv_nsec);
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	ok = write(fd, MAGIC, sizeof(MAGIC) - 1) == (ssize_t)(sizeof(MAGIC) - 1) &&
+	     write(fd, key, klen) == (ssize_t)klen && write(fd, text, len) == (ssize_t)len;
+	/* no fsync: an entry lost in a crash is a miss; a torn one is refused by its key or its JSON */
+	if (!ok || renameat(dfd, tmp, dfd, name) < 0)
+		unlinkat(dfd, tmp, 0);
 }

@@ -140,11 +140,14 @@ static bool fold_key(const char *key, char *out, size_t cap)
 	return true;
 }
 
-/* Where the walk is: the file and the field path, for messages. */
+/* Where the walk is: the file and the members and elements it went through (the schema is a few levels deep). */
 struct walk {
 	const char *what;
-	char path[512];
-	size_t len;
+	struct step {
+		const char *key; /* NULL: an array element */
+		size_t index;
+	} steps[16];
+	size_t depth;
 };
 
 static int check_node(const json_t *v, const struct schema_node *node, struct walk *w, struct cd_error *err);
@@ -153,18 +156,31 @@ static int check_node(const json_t *v, const struct schema_node *node, struct wa
 static int check_child(const json_t *v, const struct schema_node *node, struct walk *w, const char *key, size_t index,
 		       struct cd_error *err)
 {
-	size_t saved = w->len;
-	int n, r;
+	int r;
 
-	if (key)
-		n = snprintf(w->path + w->len, sizeof(w->path) - w->len, "%s%s", w->len ? "." : "", key);
-	else
-		n = snprintf(w->path + w->len, sizeof(w->path) - w->len, "[%zu]", index);
-	w->len = n < 0 ? w->len : w->len + (size_t)n >= sizeof(w->path) ? sizeof(w->path) - 1 : w->len + (size_t)n;
+	if (w->depth == sizeof(w->steps) / sizeof(w->steps[0]))
+		return cd_err(err, EINVAL, "%s: nested deeper than the OCI schema", w->what);
+	w->steps[w->depth++] = (struct step){ key, index };
 	r = check_node(v, node, w, err);
-	w->len = saved;
-	w->path[saved] = '\0';
+	w->depth--;
 	return r;
+}
+
+/* The path for a message, built only when there is one to write. */
+static const char *walk_path(const struct walk *w, char *buf, size_t size)
+{
+	size_t len = 0;
+	int n;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < w->depth && len < size; i++) {
+		const struct step *st = &w->steps[i];
+
+		n = st->key ? snprintf(buf + len, size - len, "%s%s", len ? "." : "", st->key)
+			    : snprintf(buf + len, size - len, "[%zu]", st->index);
+		len += n > 0 ? (size_t)n : 0;
+	}
+	return w->depth ? buf : "(top)";
 }
 
 static int check_struct_key(const char *key, const json_t *val, const struct schema_node *node, struct walk *w,
@@ -229,6 +245,7 @@ static const char *kind_name(enum node_kind kind)
 
 static int check_node(const json_t *v, const struct schema_node *node, struct walk *w, struct cd_error *err)
 {
+	char path[512];
 	const char *key;
 	const json_t *val;
 	size_t i;
@@ -268,7 +285,7 @@ static int check_node(const json_t *v, const struct schema_node *node, struct wa
 		if (scalar_ok(v, node->kind))
 			return 0;
 	}
-	return cd_err(err, EINVAL, "%s: %s: must be %s, not %s", w->what, w->len ? w->path : "(top)",
+	return cd_err(err, EINVAL, "%s: %s: must be %s, not %s", w->what, walk_path(w, path, sizeof(path)),
 		      kind_name(node->kind), jget_type_name(v));
 }
 

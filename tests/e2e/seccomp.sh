@@ -46,7 +46,28 @@ for rt in "$RUNC" "$CRUN"; do
 done
 check "the finding is in the decision log" jq_ok "$LOG" -s \
 	'map(select(.id=="s-runc") | .findings[] | select(.rule=="seccomp" and .before=="none")) | length == 1'
-check "the merged filter was compiled once and remembered" test -n "$(ls "$WORK/cache" 2>/dev/null)"
+check "the merge was remembered (one cache entry for both runtimes' identical merge)" \
+	test "$(ls "$WORK/cache" | wc -l)" -eq 1
+
+# the cache is read: an entry changed in place is what the next container gets, unless
+# anyone but root could have written it (then the merge is made again)
+entry=$(ls "$WORK/cache"/merge-*)
+cp "$entry" "$WORK/entry.orig"
+# the stored merge is the last line, after the inputs it was made from
+sed -i '$ s/"defaultAction":"SCMP_ACT_ERRNO"/"defaultAction":"SCMP_ACT_KILL_PROCESS"/' "$entry"
+b="$WORK/hit"
+make_bundle "$b" "$WORK/rootfs" "true"
+(cd "$b" && "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$ROOTS/hit" create s-hit </dev/null >/dev/null 2>&1)
+expect_eq "cache hit: the stored merge is used" "$(jq -r .linux.seccomp.defaultAction "$b/config.json")" "SCMP_ACT_KILL_PROCESS"
+"$RUNC" --root "$ROOTS/hit" delete -f s-hit >/dev/null 2>&1
+chmod 666 "$entry"
+b="$WORK/hit2"
+make_bundle "$b" "$WORK/rootfs" "true"
+(cd "$b" && "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$ROOTS/hit" create s-hit </dev/null >/dev/null 2>&1)
+expect_eq "a world-writable entry is ignored: the merge is made again" \
+	"$(jq -r .linux.seccomp.defaultAction "$b/config.json")" "SCMP_ACT_ERRNO"
+"$RUNC" --root "$ROOTS/hit" delete -f s-hit >/dev/null 2>&1
+cp "$WORK/entry.orig" "$entry" && chmod 600 "$entry"
 
 # a container with its own profile: the intersection denies what either side denies
 b="$WORK/own"

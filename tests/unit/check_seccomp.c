@@ -1,3 +1,4 @@
+#include "sc_cache.h"
 /* Seccomp: condition sets, Docker rendering, intersection, and the compiled filter run in a BPF simulator. */
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -607,6 +608,38 @@ START_TEST(emit_many_actions)
 }
 END_TEST
 
+/* The merge cache: what is put comes back for the same key only, and only from a file nobody else can write. */
+START_TEST(cache_exact_key_trusted_file)
+{
+	char *dir = unit_tmpdir(), sub[4200], cmd[4400];
+	json_t *e = json_pack("{s:{s:s}, s:[s]}", "out", "defaultAction", "SCMP_ACT_ERRNO", "warnings", "w"), *got;
+
+	snprintf(sub, sizeof(sub), "%s/cache", dir);
+	ck_assert_ptr_null(sc_cache_get(sub, "k1", 2));
+	sc_cache_put(sub, "k1", 2, e);
+	got = sc_cache_get(sub, "k1", 2);
+	ck_assert_ptr_nonnull(got);
+	ck_assert(json_equal(got, e));
+	json_decref(got);
+	ck_assert_ptr_null(sc_cache_get(sub, "k2", 2));	 /* another key */
+	ck_assert_ptr_null(sc_cache_get(sub, "k", 1));	 /* a prefix of it */
+	ck_assert_ptr_null(sc_cache_get(NULL, "k1", 2)); /* no cache */
+	/* a group-writable entry, then a truncated one: misses */
+	snprintf(cmd, sizeof(cmd), "chmod 664 %s/merge-*", sub);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_ptr_null(sc_cache_get(sub, "k1", 2));
+	snprintf(cmd, sizeof(cmd), "chmod 600 %s/merge-* && truncate -s -2 %s/merge-*", sub, sub);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_ptr_null(sc_cache_get(sub, "k1", 2));
+	/* nothing but the entry is left: no temp file */
+	snprintf(cmd, sizeof(cmd), "test $(ls -A %s | wc -l) -eq 1", sub);
+	ck_assert_int_eq(system(cmd), 0);
+	json_decref(e);
+	unit_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("seccomp");
@@ -624,6 +657,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, default_filter);
 	tcase_add_test(tc, emit_roundtrip);
 	tcase_add_test(tc, emit_many_actions);
+	tcase_add_test(tc, cache_exact_key_trusted_file);
 	suite_add_tcase(s, tc);
 	return s;
 }
