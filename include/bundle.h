@@ -17,6 +17,7 @@ struct bundle {
 	char path[4096];
 	struct stat st; /* of config.json as read */
 	json_t *spec;
+	int respelled; /* keys renamed to the field runc reads them as: config.json must be written */
 };
 
 /* Open dir (NULL: the current directory) and parse its config.json. */

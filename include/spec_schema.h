@@ -2,7 +2,8 @@
  * The OCI runtime spec's field names, as runc's Go decoder sees them. Go
  * matches a JSON key to a struct field case-insensitively with Unicode
  * folding ("User", "uſer" set "user"); clampdown reads keys exactly, so a
- * key that folds onto a field without being spelled exactly is refused.
+ * key that folds onto a field is renamed to it (the rules then see what runc
+ * will use), and two spellings of one field are refused.
  * Every known field must also have the JSON type Go decodes into it (a
  * string, a boolean, an integer in the Go type's range; null is always
  * fine): a value runc would refuse is refused here first, naming the field.
@@ -22,13 +23,14 @@ extern const struct schema_node schema_resources; /* update --resources */
 
 /*
  * Parse text (json_text_load), require an object, and check it against node:
- * what every spec, process and resources file goes through. *ret is NULL on error.
+ * what every spec, process and resources file goes through. *ret is NULL on
+ * error. Returns how many keys were renamed (the file must then be written back).
  */
 int spec_schema_load(const char *text, size_t len, const struct schema_node *node, const char *what, json_t **ret,
 		     struct cd_error *err) __attribute__((nonnull, warn_unused_result));
 
-/* Refuse keys that Go would match to a field under another spelling. */
-int spec_schema_check(const json_t *v, const struct schema_node *node, const char *what, struct cd_error *err)
+/* Rename keys that Go would match to a field under another spelling; returns how many. */
+int spec_schema_check(json_t *v, const struct schema_node *node, const char *what, struct cd_error *err)
     __attribute__((nonnull, warn_unused_result));
 
 #endif

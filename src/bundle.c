@@ -34,7 +34,9 @@ int bundle_load(const char *dir, struct bundle *ret, struct cd_error *err)
 	r = fs_read_at(ret->dirfd, CONFIG, true, FS_MAX_FILE, &text, &len, &ret->st, err);
 	if (r < 0)
 		return cd_err_prefix(err, "bundle %s: ", dir);
-	return spec_schema_load(text, len, &schema_spec, ret->path, &ret->spec, err);
+	r = spec_schema_load(text, len, &schema_spec, ret->path, &ret->spec, err);
+	ret->respelled = r > 0 ? r : 0;
+	return r < 0 ? r : 0;
 }
 
 int bundle_save(struct bundle *b, struct cd_error *err)

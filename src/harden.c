@@ -95,6 +95,16 @@ static int refuse_selection(struct runc_args *a, const struct node_config *cfg, 
 	return -err->code;
 }
 
+/* Keys renamed as runc reads them: noted, and the file is written back whatever the rules do. */
+static void respelled(struct rule_ctx *ctx, int n)
+{
+	if (n <= 0)
+		return;
+	ctx->rule = "schema";
+	rule_warning(ctx, "%d key(s) renamed to the field runc reads them as (\"CPU\" is \"cpu\")", n);
+	ctx->changed = true;
+}
+
 static int harden_bundle(struct runc_args *a, const struct node_config *cfg, struct cd_error *err)
 {
 	struct bundle b __attribute__((cleanup(bundle_close))) = { .dirfd = -1 };
@@ -125,6 +135,7 @@ static int harden_bundle(struct runc_args *a, const struct node_config *cfg, str
 	ctx.process = json_object_get(b.spec, "process");
 	if (!json_is_object(ctx.process))
 		return cd_err(err, EINVAL, "%s: process: required, and must be an object", b.path);
+	respelled(&ctx, b.respelled);
 	r = profile_apply(&p, SCOPE_CONTAINER | SCOPE_PROCESS, &ctx);
 	if (r >= 0 && !ctx.denied && ctx.changed)
 		r = bundle_save(&b, err);
@@ -172,29 +183,93 @@ static int open_parent(const char *path, const char **ret_base, struct cd_error 
 	return fd;
 }
 
-/* exec --process FILE: the same process rules as create, the file replaced atomically. */
+/* A memfd holding text, at offset 0. */
+static int memfd_with(const char *name, unsigned flags, const char *text, size_t len, struct cd_error *err)
+{
+	int fd = memfd_create(name, flags);
+	size_t off = 0;
+
+	if (fd < 0)
+		return cd_err_sys(err, "memfd_create");
+	while (off < len) {
+		ssize_t k = write(fd, text + off, len - off);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			close(fd);
+			return cd_err_sys(err, "cannot buffer %s", name);
+		}
+		off += (size_t)k;
+	}
+	if (lseek(fd, 0, SEEK_SET) < 0) {
+		close(fd);
+		return cd_err_sys(err, "cannot buffer %s", name);
+	}
+	return fd;
+}
+
+/*
+ * A process file that is a pipe or a link to one (-p /dev/fd/63) can be read
+ * only once: runc gets what was judged from a memfd left open across the
+ * execve, named /proc/self/fd/N in its place.
+ */
+static int hand_over_process(struct runc_args *a, const char *text, size_t len, struct cd_error *err)
+{
+	static char arg[64];
+	const struct runc_flag_occ *o = runc_args_last(a, "process");
+	int fd = memfd_with("clampdown-process", 0, text, len, err);
+
+	if (fd < 0)
+		return fd;
+	snprintf(arg, sizeof(arg), "%s/proc/self/fd/%d", o->value_index >= 0 ? "" : "--process=", fd);
+	a->override[o->value_index >= 0 ? o->value_index : o->index] = arg;
+	return 0;
+}
+
+/* Read the process file: in place if it is a regular file (*dirfd, *base set), else once. */
+static int read_process_file(const char *path, int *dirfd, const char **base, char **text, size_t *len, struct stat *st,
+			     struct cd_error *err)
+{
+	cleanup_close int fd = -1;
+
+	if (lstat(path, st) == 0 && !S_ISREG(st->st_mode)) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return cd_err_sys(err, "%s: cannot open", path);
+		return fs_read_fd(fd, path, FS_MAX_FILE, text, len, err);
+	}
+	*dirfd = open_parent(path, base, err);
+	if (*dirfd < 0)
+		return *dirfd;
+	return fs_read_at(*dirfd, *base, true, FS_MAX_FILE, text, len, st, err);
+}
+
+/* exec --process FILE: the same process rules as create, the file replaced atomically (or handed over). */
 static int harden_process_file(struct rule_ctx *ctx, const struct profile *p, struct cd_error *err)
 {
 	const char *path = ctx->args->process_file, *base = NULL;
 	cleanup_free char *text = NULL, *out = NULL;
 	cleanup_json json_t *proc = NULL;
-	cleanup_close int dirfd = open_parent(path, &base, err);
+	cleanup_close int dirfd = -1;
 	struct stat st;
-	size_t len = 0;
-	int r = dirfd < 0 ? dirfd : 0;
+	size_t len = 0, n;
+	int r = read_process_file(path, &dirfd, &base, &text, &len, &st, err);
 
-	if (r >= 0)
-		r = fs_read_at(dirfd, base, true, FS_MAX_FILE, &text, &len, &st, err);
 	if (r >= 0)
 		r = spec_schema_load(text, len, &schema_process, path, &proc, err);
 	if (r < 0)
 		return r;
+	respelled(ctx, r);
 	ctx->process = proc;
 	r = profile_apply(p, SCOPE_PROCESS, ctx);
-	if (r < 0 || ctx->denied || !ctx->changed)
+	if (r < 0 || ctx->denied || (!ctx->changed && dirfd >= 0))
 		return r;
-	r = json_text_dump(proc, &out, &len, err);
-	return r < 0 ? r : fs_replace_at(dirfd, base, out, len, &st, err);
+	if (ctx->changed && (r = json_text_dump(proc, &out, &n, err)) < 0)
+		return r;
+	if (dirfd < 0)
+		return hand_over_process(ctx->args, out ?: text, out ? n : len, err);
+	return fs_replace_at(dirfd, base, out, n, &st, err);
 }
 
 static int harden_exec(struct runc_args *a, const struct node_config *cfg, struct cd_error *err)
@@ -215,21 +290,11 @@ static int harden_exec(struct runc_args *a, const struct node_config *cfg, struc
 /* The JSON runc update reads goes to it on stdin from a memfd (the only copy, once read). */
 static int feed_stdin(const char *text, size_t len, struct cd_error *err)
 {
-	cleanup_close int fd = memfd_create("clampdown-update", MFD_CLOEXEC);
-	size_t off = 0;
+	cleanup_close int fd = memfd_with("clampdown-update", MFD_CLOEXEC, text, len, err);
 
 	if (fd < 0)
-		return cd_err_sys(err, "memfd_create");
-	while (off < len) {
-		ssize_t k = write(fd, text + off, len - off);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return cd_err_sys(err, "cannot buffer the update");
-		off += (size_t)k;
-	}
-	if (lseek(fd, 0, SEEK_SET) < 0 || dup2(fd, STDIN_FILENO) < 0)
+		return fd;
+	if (dup2(fd, STDIN_FILENO) < 0)
 		return cd_err_sys(err, "cannot hand the update to the runtime");
 	return 0;
 }
@@ -252,6 +317,7 @@ static int harden_update_json(struct rule_ctx *ctx, const struct profile *p, str
 		r = spec_schema_load(text, len, &schema_resources, ctx->source, &res, err);
 	if (r < 0)
 		return r;
+	respelled(ctx, r);
 	ctx->resources = res;
 	r = profile_apply(p, SCOPE_UPDATE, ctx);
 	if (r < 0 || ctx->denied || (!ctx->changed && !from_stdin))

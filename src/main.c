@@ -6,7 +6,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "harden.h"
 #include "hook.h"
@@ -54,6 +57,11 @@ int main(int argc, char **argv)
 	long long t0 = bench_ns();
 #endif
 
+	size_t seed = 0;
+
+	/* jansson seeds its hash tables from /dev/urandom (open, read, close): one call does it */
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == sizeof(seed))
+		json_object_seed(seed);
 	if (hook_invoked(argc, argv))
 		return hook_main(argc, argv);
 	if (runc_args_parse(argc, argv, &a, &err) < 0)

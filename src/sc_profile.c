@@ -380,6 +380,53 @@ static int skipped(struct parse_state *ps, const json_t *call, const struct jpat
 	return r;
 }
 
+/* Whether a rule compares one argument more than once. */
+static bool repeats_an_argument(const json_t *call)
+{
+	json_t *args = json_object_get(call, "args"), *v;
+	unsigned seen = 0;
+	size_t i;
+
+	json_array_foreach(args, i, v) {
+		json_int_t k = json_integer_value(json_object_get(v, "index"));
+
+		if (k < 0 || k >= SC_NARGS)
+			continue;
+		if (seen & 1u << k)
+			return true;
+		seen |= 1u << k;
+	}
+	return false;
+}
+
+/*
+ * As runc reads such a rule (libseccomp takes one comparison per argument):
+ * one rule per comparison, any of which matches.
+ */
+static int add_each_comparison(struct parse_state *ps, const json_t *call, const struct jpath *at,
+			       const struct sc_rule *base)
+{
+	json_t *args = json_object_get(call, "args"), *v;
+	size_t i;
+	int r;
+
+	json_array_foreach(args, i, v) {
+		struct sc_rule one = *base;
+		char path[96];
+		struct jpath aat = { at->file, path };
+
+		snprintf(path, sizeof(path), "%s.args[%zu]", at->path, i);
+		r = parse_arg(v, &aat, &one.cube, ps->err);
+		if (r < 0)
+			return r;
+		one.cond = true;
+		r = add_names(ps, call, at, &one);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 static int parse_call(struct parse_state *ps, const json_t *call, size_t i, const struct jpath *top)
 {
 	char path[64];
@@ -398,6 +445,9 @@ static int parse_call(struct parse_state *ps, const json_t *call, size_t i, cons
 		r = parse_action(call, "action", "errnoRet", &at, &rule.act, ps->err);
 	if (r >= 0 && ps->src == SC_SRC_NODE && rule.act.kind == SC_NOTIFY)
 		r = jget_err(ps->err, EINVAL, &at, "action", "a node profile has no notify listener");
+	/* a node profile's author hears of it (parse_arg); a container gets runc's reading */
+	if (r >= 0 && ps->src == SC_SRC_CONTAINER && repeats_an_argument(call))
+		return add_each_comparison(ps, call, &at, &rule);
 	if (r >= 0)
 		r = parse_args(call, &at, &rule, ps->err);
 	if (r < 0 || skip)

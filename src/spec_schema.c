@@ -148,12 +148,20 @@ struct walk {
 		size_t index;
 	} steps[16];
 	size_t depth;
+	int respelled; /* keys renamed to the field Go matches them to */
 };
 
-static int check_node(const json_t *v, const struct schema_node *node, struct walk *w, struct cd_error *err);
+/* A key to rename once its object's walk is done: jansson objects cannot change while iterated. */
+struct respell {
+	const char *from, *to;
+};
+
+#define MAX_RESPELL 8
+
+static int check_node(json_t *v, const struct schema_node *node, struct walk *w, struct cd_error *err);
 
 /* Descend into key (an object member) or index (an array element), check, come back. */
-static int check_child(const json_t *v, const struct schema_node *node, struct walk *w, const char *key, size_t index,
+static int check_child(json_t *v, const struct schema_node *node, struct walk *w, const char *key, size_t index,
 		       struct cd_error *err)
 {
 	int r;
@@ -183,23 +191,59 @@ static const char *walk_path(const struct walk *w, char *buf, size_t size)
 	return w->depth ? buf : "(top)";
 }
 
-static int check_struct_key(const char *key, const json_t *val, const struct schema_node *node, struct walk *w,
-			    struct cd_error *err)
+/*
+ * A key that folds onto a field (runc reads "CPU" as "cpu") is renamed to
+ * the field, so the rules see what runc will use; two spellings of one
+ * field are refused, as which one runc keeps depends on its decoder.
+ */
+static int check_struct_key(json_t *obj, const char *key, json_t *val, const struct schema_node *node, struct walk *w,
+			    struct respell *rs, size_t *nrs, struct cd_error *err)
 {
 	char folded[64], fname[64];
+	const struct schema_field *f;
 
-	for (const struct schema_field *f = node->fields; f->name; f++)
+	for (f = node->fields; f->name; f++)
 		if (!strcmp(f->name, key))
 			return check_child(val, f->child, w, key, 0, err);
 	if (!fold_key(key, folded, sizeof(folded)))
 		return 0;
-	for (const struct schema_field *f = node->fields; f->name; f++) {
+	for (f = node->fields; f->name; f++)
 		if (fold_key(f->name, fname, sizeof(fname)) && !strcmp(fname, folded))
-			return cd_err(
-			    err, EINVAL,
-			    "%s: key \"%s\" is not spelled \"%s\"; runc would read it as \"%s\", so it is refused",
-			    w->what, key, f->name, f->name);
+			break;
+	if (!f->name)
+		return 0;
+	for (size_t k = 0; k < *nrs; k++)
+		if (!strcmp(rs[k].to, f->name))
+			return cd_err(err, EINVAL, "%s: keys \"%s\" and \"%s\" both spell \"%s\"; refused", w->what,
+				      rs[k].from, key, f->name);
+	if (json_object_get(obj, f->name) || *nrs == MAX_RESPELL)
+		return cd_err(err, EINVAL,
+			      "%s: key \"%s\" is not spelled \"%s\", which is set too; runc would read both as \"%s\", "
+			      "so it is refused",
+			      w->what, key, f->name, f->name);
+	rs[(*nrs)++] = (struct respell){ key, f->name };
+	return check_child(val, f->child, w, f->name, 0, err);
+}
+
+static int check_struct(json_t *obj, const struct schema_node *node, struct walk *w, struct cd_error *err)
+{
+	struct respell rs[MAX_RESPELL];
+	size_t nrs = 0;
+	const char *key;
+	json_t *val;
+	int r;
+
+	json_object_foreach(obj, key, val) {
+		r = check_struct_key(obj, key, val, node, w, rs, &nrs, err);
+		if (r < 0)
+			return r;
 	}
+	for (size_t k = 0; k < nrs; k++) {
+		if (json_object_set(obj, rs[k].to, json_object_get(obj, rs[k].from)) < 0)
+			return cd_err(err, ENOMEM, "out of memory");
+		json_object_del(obj, rs[k].from);
+	}
+	w->respelled += (int)nrs;
 	return 0;
 }
 
@@ -243,11 +287,11 @@ static const char *kind_name(enum node_kind kind)
 	return names[kind];
 }
 
-static int check_node(const json_t *v, const struct schema_node *node, struct walk *w, struct cd_error *err)
+static int check_node(json_t *v, const struct schema_node *node, struct walk *w, struct cd_error *err)
 {
 	char path[512];
 	const char *key;
-	const json_t *val;
+	json_t *val;
 	size_t i;
 	int r = 0;
 
@@ -257,12 +301,7 @@ static int check_node(const json_t *v, const struct schema_node *node, struct wa
 	case N_STRUCT:
 		if (!json_is_object(v))
 			break;
-		json_object_foreach((json_t *)v, key, val) {
-			r = check_struct_key(key, val, node, w, err);
-			if (r < 0)
-				return r;
-		}
-		return 0;
+		return check_struct(v, node, w, err);
 	case N_ARRAY:
 		if (!json_is_array(v))
 			break;
@@ -275,7 +314,7 @@ static int check_node(const json_t *v, const struct schema_node *node, struct wa
 	case N_MAP:
 		if (!json_is_object(v))
 			break;
-		json_object_foreach((json_t *)v, key, val) {
+		json_object_foreach(v, key, val) {
 			r = check_child(val, node->elem, w, key, 0, err);
 			if (r < 0)
 				return r;
@@ -289,11 +328,12 @@ static int check_node(const json_t *v, const struct schema_node *node, struct wa
 		      kind_name(node->kind), jget_type_name(v));
 }
 
-int spec_schema_check(const json_t *v, const struct schema_node *node, const char *what, struct cd_error *err)
+int spec_schema_check(json_t *v, const struct schema_node *node, const char *what, struct cd_error *err)
 {
 	struct walk w = { .what = what };
+	int r = check_node(v, node, &w, err);
 
-	return check_node(v, node, &w, err);
+	return r < 0 ? r : w.respelled;
 }
 
 int spec_schema_load(const char *text, size_t len, const struct schema_node *node, const char *what, json_t **ret,

@@ -100,7 +100,8 @@ static int load_file(const char *file, struct ctl_eval *ev, struct cd_error *err
 	snprintf(copy, sizeof(copy), "%s", file);
 	snprintf(ev->bundle_dir, sizeof(ev->bundle_dir), "%s", dirname(copy));
 	r = fs_read_at(AT_FDCWD, file, false, FS_MAX_FILE, &text, &len, &st, err);
-	return r < 0 ? r : spec_schema_load(text, len, &schema_spec, file, &ev->spec, err);
+	r = r < 0 ? r : spec_schema_load(text, len, &schema_spec, file, &ev->spec, err);
+	return r < 0 ? r : 0;
 }
 
 static int load_target(const char *target, struct ctl_eval *ev, struct cd_error *err)

@@ -64,12 +64,19 @@ exec_suite() {
 		env:["PATH=/bin"], cwd:"/", noNewPrivileges:false,
 		capabilities:{bounding:["CAP_SYS_ADMIN","CAP_NET_BIND_SERVICE"],effective:["CAP_SYS_ADMIN","CAP_NET_BIND_SERVICE"],
 		permitted:["CAP_SYS_ADMIN","CAP_NET_BIND_SERVICE"],inheritable:[],ambient:[]}}' >"$WORK/proc-$name.json"
+	cp "$WORK/proc-$name.json" "$WORK/proc-$name.json.orig"
 	out=$(cd_exec "$rt" --process "$WORK/proc-$name.json" "$id")
 	expect_match "$name: --process file with root and SYS_ADMIN runs hardened" "$out" \
 		"uid=65534 gid=65534 groups=65534 CapEff:0000000000000400 NoNewPrivs:1"
 	expect_eq "$name: the process file was rewritten" \
 		"$(jq -c '[.user.uid, .noNewPrivileges, .capabilities.bounding]' "$WORK/proc-$name.json")" \
 		'[65534,true,["CAP_NET_BIND_SERVICE"]]'
+	# a process file that is a pipe (runc's own tests pass -p /dev/fd/63): read once, judged, handed over
+	out=$(cd_exec "$rt" --process <(cat "$WORK/proc-$name.json.orig") "$id")
+	expect_match "$name: --process /dev/fd/N (a pipe) runs hardened" "$out" \
+		"uid=65534 gid=65534 groups=65534 CapEff:0000000000000400 NoNewPrivs:1"
+	out=$(cd_exec "$rt" --process=<(cat "$WORK/proc-$name.json.orig") "$id")
+	expect_match "$name: --process=/dev/fd/N runs hardened" "$out" "uid=65534 gid=65534 groups=65534 CapEff:0000000000000400"
 	echo '{"user":{"uid":1},"User":{"uid":0},"args":["id"],"cwd":"/"}' >"$WORK/fold-$name.json"
 	out=$(cd_exec "$rt" --process "$WORK/fold-$name.json" "$id" 2>&1)
 	expect_match "$name: folded key in a process file refused" "$out" 'key "User"'

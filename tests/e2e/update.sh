@@ -68,9 +68,14 @@ update_suite() {
 	cd_update "$rt" -r "$WORK/res-$name.json" "$id"
 	expect_eq "$name: -r FILE is clamped" "$(limits "$rt" "$id" | cut -d' ' -f1)" "512"
 	expect_eq "$name: and the file is left alone" "$(cat "$WORK/res-$name.json")" '{"pids":{"limit":-1}}'
+	cd_update "$rt" --pids-limit 100 "$id"
 	echo '{"linux":{"Pids":{"limit":-1}},"Pids":{"limit":-1}}' >"$WORK/fold-$name.json"
+	cd_update "$rt" -r "$WORK/fold-$name.json" "$id"
+	expect_eq "$name: a folded key in the update is read as runc reads it (\"Pids\" is pids), and clamped" \
+		"$(limits "$rt" "$id" | cut -d' ' -f1)" "512"
+	echo '{"pids":{"limit":100},"Pids":{"limit":-1}}' >"$WORK/fold-$name.json"
 	out=$(cd_update "$rt" -r "$WORK/fold-$name.json" "$id" 2>&1)
-	expect_match "$name: a folded key in the update is refused" "$out" 'key "Pids"'
+	expect_match "$name: two spellings of one field in the update are refused" "$out" 'key "Pids"'
 }
 
 update_suite "$RUNC"

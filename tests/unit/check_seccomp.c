@@ -230,7 +230,7 @@ START_TEST(name_errors)
 	expect_error("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"socket\"],\"action\":"
 		     "\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_NE\"},"
 		     "{\"index\":0,\"value\":2,\"op\":\"SCMP_CMP_NE\"}]}]}",
-		     SC_SRC_CONTAINER, "syscalls[0].args[1].index: argument 0 is compared twice");
+		     SC_SRC_NODE, "syscalls[0].args[1].index: argument 0 is compared twice");
 	expect_error("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\"],\"action\":"
 		     "\"SCMP_ACT_ALLOW\",\"includes\":{}}]}",
 		     SC_SRC_CONTAINER, "syscalls[0].includes: unknown key");
@@ -362,6 +362,28 @@ START_TEST(intersect_args)
 	ck_assert_int_eq(json_array_size(w), 1);
 	sc_profile_free(&r);
 	json_decref(w);
+}
+END_TEST
+
+/* Two comparisons of one argument: runc's reading for a container (either matches), an error for a node profile. */
+START_TEST(repeated_argument)
+{
+	const char *text = ERRNO_DEFAULT "{\"names\":[\"process_vm_readv\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":["
+					 "{\"index\":0,\"value\":100,\"op\":\"SCMP_CMP_EQ\"},"
+					 "{\"index\":0,\"value\":9001,\"op\":\"SCMP_CMP_EQ\"}]}]}";
+	struct sc_profile p = { 0 };
+	struct cd_error err;
+
+	ck_assert_msg(parse(text, SC_SRC_CONTAINER, NULL, &p, &err, NULL) == 0, "%s", err.msg);
+	ck_assert_uint_eq(sc_profile_find(&p, "process_vm_readv")->n, 2);
+	ck_assert_int_eq(eval(&p, "process_vm_readv", 100).kind, SC_ALLOW);
+	ck_assert_int_eq(eval(&p, "process_vm_readv", 9001).kind, SC_ALLOW);
+	ck_assert_int_eq(eval(&p, "process_vm_readv", 5).kind, SC_ERRNO);
+	sc_profile_free(&p);
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_lt(parse(text, SC_SRC_NODE, NULL, &p, &err, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(err.msg, "argument 0 is compared twice"));
+	sc_profile_free(&p);
 }
 END_TEST
 
@@ -653,6 +675,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, name_errors);
 	tcase_add_test(tc, intersect_actions);
 	tcase_add_test(tc, intersect_args);
+	tcase_add_test(tc, repeated_argument);
 	tcase_add_test(tc, intersect_arches_flags);
 	tcase_add_test(tc, default_filter);
 	tcase_add_test(tc, emit_roundtrip);
