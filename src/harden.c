@@ -95,6 +95,19 @@ static int refuse_selection(struct runc_args *a, const struct node_config *cfg, 
 	return -err->code;
 }
 
+/*
+ * The runtime is exec'd next, which frees everything at once: taking a
+ * config.json's tree apart object by object cost a quarter of the rewrite.
+ * (A refusal returns and frees as usual, so valgrind still sees every exit.)
+ */
+static void left_to_execve(struct bundle *b, struct profile *p, json_t **findings)
+{
+	b->spec = NULL;
+	b->dirfd = -1; /* O_CLOEXEC */
+	p->nrules = 0;
+	*findings = NULL;
+}
+
 /* Keys renamed as runc reads them: noted, and the file is written back whatever the rules do. */
 static void respelled(struct rule_ctx *ctx, int n)
 {
@@ -139,7 +152,10 @@ static int harden_bundle(struct runc_args *a, const struct node_config *cfg, str
 	r = profile_apply(&p, SCOPE_CONTAINER | SCOPE_PROCESS, &ctx);
 	if (r >= 0 && !ctx.denied && ctx.changed)
 		r = bundle_save(&b, err);
-	return finish(a, cfg, p.name, &ctx, "container", r, err);
+	r = finish(a, cfg, p.name, &ctx, "container", r, err);
+	if (r >= 0)
+		left_to_execve(&b, &p, &findings);
+	return r;
 }
 
 /* crun's exec and update grammars differ from runc's in ways the rules must know. */

@@ -1,5 +1,6 @@
 #include "sc_cache.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -13,8 +14,9 @@
 #include "fsutil.h"
 #include "json_text.h"
 
-#define MAGIC	  "clampdown-seccomp-merge 1\n"
-#define MAX_ENTRY (8u << 20)
+#define MAGIC	    "clampdown-seccomp-merge 1\n"
+#define MAX_ENTRY   (8u << 20)
+#define MAX_ENTRIES 256 /* then the oldest goes: the cache stays a few MB on its tmpfs */
 
 /* Eight bytes at a time: the hash only spreads entries, the key itself is compared. */
 static uint64_t hash(const char *p, size_t len)
@@ -68,6 +70,38 @@ json_t *sc_cache_get(const char *dir, const char *key, size_t klen)
 	return entry;
 }
 
+/* Make room: with MAX_ENTRIES entries or more, remove the one written first. */
+static void evict(int dfd)
+{
+	struct timespec oldest = { 0 };
+	char victim[256] = "";
+	struct dirent *d;
+	struct stat st;
+	size_t n = 0;
+	DIR *dir;
+	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	dir = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!dir) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((d = readdir(dir))) {
+		if (strncmp(d->d_name, "merge-", 6) || fstatat(dfd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		n++;
+		if (!*victim || st.st_mtim.tv_sec < oldest.tv_sec ||
+		    (st.st_mtim.tv_sec == oldest.tv_sec && st.st_mtim.tv_nsec < oldest.tv_nsec)) {
+			oldest = st.st_mtim;
+			snprintf(victim, sizeof(victim), "%s", d->d_name);
+		}
+	}
+	if (n >= MAX_ENTRIES)
+		unlinkat(dfd, victim, 0);
+	closedir(dir);
+}
+
 void sc_cache_put(const char *dir, const char *key, size_t klen, const json_t *entry)
 {
 	cleanup_close int dfd = -1, fd = -1;
@@ -85,6 +119,7 @@ void sc_cache_put(const char *dir, const char *key, size_t klen, const json_t *e
 	dfd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0)
 		return;
+	evict(dfd);
 	entry_name(key, klen, name);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	snprintf(tmp, sizeof(tmp), ".%s.%d.%ld", name, (int)getpid(), ts.tv_nsec);

@@ -3,7 +3,8 @@
 # seccomp filter compiled, then cached), exec with flags and with a
 # --process file, update with flags and with a --resources file, a
 # passthrough, refusals. No invalid access, no uninitialised value, no leak
-# at the execve or the exit. The plain build: ASan and valgrind exclude each other.
+# at an exit (memcheck does not check at an execve, which discards the image).
+# The plain build: ASan and valgrind exclude each other.
 set -u
 . "$(dirname "$0")/lib.sh"
 require_root valgrind

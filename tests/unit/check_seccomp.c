@@ -656,6 +656,17 @@ START_TEST(cache_exact_key_trusted_file)
 	/* nothing but the entry is left: no temp file */
 	snprintf(cmd, sizeof(cmd), "test $(ls -A %s | wc -l) -eq 1", sub);
 	ck_assert_int_eq(system(cmd), 0);
+	/* at most 256 entries: the oldest goes */
+	for (int i = 0; i < 300; i++) {
+		char k[16];
+
+		snprintf(k, sizeof(k), "key-%d", i);
+		sc_cache_put(sub, k, strlen(k), e);
+	}
+	snprintf(cmd, sizeof(cmd), "test $(ls %s | wc -l) -eq 256", sub);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_ptr_nonnull(got = sc_cache_get(sub, "key-299", 7));
+	json_decref(got);
 	json_decref(e);
 	unit_rmtree(dir);
 	free(dir);
