@@ -107,13 +107,14 @@ static char *merge_key(const struct seccomp_conf *conf, const struct sc_render *
 	if ((rd->caps && json_text_dump(rd->caps, &caps, &ncaps, &(struct cd_error){ 0 }) < 0) ||
 	    (sec && json_text_dump(sec, &own, &nown, &(struct cd_error){ 0 }) < 0))
 		return NULL;
-	len = conf->len + ncaps + nown + 256;
+	/* the node profile's name too: its warnings name it */
+	len = conf->len + ncaps + nown + strlen(conf->file) + 256;
 	key = malloc(len);
 	if (!key)
 		return NULL;
-	n = snprintf(key, len, "libseccomp %s arch %d %s %s kernel %d.%d.%d\ncaps %zu %s\nnode %zu ", sc_lsc_version(),
-		     sc_arch_native(), rd->goarch ?: "", rd->machine ?: "", rd->kernel[0], rd->kernel[1], rd->kernel[2],
-		     ncaps, caps ?: "null", conf->len);
+	n = snprintf(key, len, "libseccomp %s arch %d %s %s kernel %d.%d.%d\ncaps %zu %s\nnode %s\n%zu ",
+		     sc_lsc_version(), sc_arch_native(), rd->goarch ?: "", rd->machine ?: "", rd->kernel[0],
+		     rd->kernel[1], rd->kernel[2], ncaps, caps ?: "null", conf->file, conf->len);
 	if (n < 0 || (size_t)n + conf->len + nown + 16 > len) {
 		free(key);
 		return NULL;
