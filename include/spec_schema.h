@@ -2,8 +2,8 @@
  * The OCI runtime spec's field names, as runc's Go decoder sees them. Go
  * matches a JSON key to a struct field case-insensitively with Unicode
  * folding ("User", "uſer" set "user"); clampdown reads keys exactly, so a
- * key that folds onto a field is renamed to it (the rules then see what runc
- * will use), and two spellings of one field are refused.
+ * key that folds onto a field is renamed to it and merged with any other
+ * spelling as Go merges them (the rules then see what runc will use).
  * Every known field must also have the JSON type Go decodes into it (a
  * string, a boolean, an integer in the Go type's range; null is always
  * fine): a value runc would refuse is refused here first, naming the field.

@@ -151,11 +151,7 @@ struct walk {
 	int respelled; /* keys renamed to the field Go matches them to */
 };
 
-/* A key to rename once its object's walk is done: jansson objects cannot change while iterated. */
-struct respell {
-	const char *from, *to;
-};
-
+/* Fields spelled otherwise in one object, renamed once its walk is done (jansson objects cannot change while iterated). */
 #define MAX_RESPELL 8
 
 static int check_node(json_t *v, const struct schema_node *node, struct walk *w, struct cd_error *err);
@@ -191,59 +187,109 @@ static const char *walk_path(const struct walk *w, char *buf, size_t size)
 	return w->depth ? buf : "(top)";
 }
 
-/*
- * A key that folds onto a field (runc reads "CPU" as "cpu") is renamed to
- * the field, so the rules see what runc will use; two spellings of one
- * field are refused, as which one runc keeps depends on its decoder.
- */
-static int check_struct_key(json_t *obj, const char *key, json_t *val, const struct schema_node *node, struct walk *w,
-			    struct respell *rs, size_t *nrs, struct cd_error *err)
+/* The field key names: spelled exactly (*exact) or folding onto it, as Go matches it; NULL if none. */
+static const struct schema_field *field_of(const struct schema_node *node, const char *key, bool *exact)
 {
 	char folded[64], fname[64];
 	const struct schema_field *f;
 
+	*exact = true;
 	for (f = node->fields; f->name; f++)
 		if (!strcmp(f->name, key))
-			return check_child(val, f->child, w, key, 0, err);
+			return f;
+	*exact = false;
 	if (!fold_key(key, folded, sizeof(folded)))
-		return 0;
+		return NULL;
 	for (f = node->fields; f->name; f++)
 		if (fold_key(f->name, fname, sizeof(fname)) && !strcmp(fname, folded))
-			break;
-	if (!f->name)
-		return 0;
-	for (size_t k = 0; k < *nrs; k++)
-		if (!strcmp(rs[k].to, f->name))
-			return cd_err(err, EINVAL, "%s: keys \"%s\" and \"%s\" both spell \"%s\"; refused", w->what,
-				      rs[k].from, key, f->name);
-	if (json_object_get(obj, f->name) || *nrs == MAX_RESPELL)
-		return cd_err(err, EINVAL,
-			      "%s: key \"%s\" is not spelled \"%s\", which is set too; runc would read both as \"%s\", "
-			      "so it is refused",
-			      w->what, key, f->name, f->name);
-	rs[(*nrs)++] = (struct respell){ key, f->name };
-	return check_child(val, f->child, w, f->name, 0, err);
+			return f;
+	return NULL;
 }
 
+/*
+ * Every spelling of field in obj becomes one member under the field's own
+ * name, as Go's decoder builds it: in document order, an object is merged
+ * into the object before it (key by key, recursively), anything else
+ * replaces what came before; a null after a value is refused.
+ */
+static int fold_field(json_t *obj, const struct schema_node *node, const struct schema_field *field,
+		      const struct walk *w, struct cd_error *err)
+{
+	const char *key, *drop[MAX_RESPELL];
+	char path[512];
+	json_t *v, *merged = NULL;
+	size_t nd = 0;
+	bool exact;
+
+	json_object_foreach(obj, key, v) {
+		if (field_of(node, key, &exact) != field)
+			continue;
+		/* Go's null clears a pointer but leaves a struct value alone: which, the schema does not say */
+		if (merged && !json_is_null(merged) && json_is_null(v)) {
+			json_decref(merged);
+			return cd_err(err, EINVAL,
+				      "%s: %s%s%s: \"%s\" is null after another spelling of it is set; refused",
+				      w->what, walk_path(w, path, sizeof(path)), w->depth ? "." : "", field->name, key);
+		}
+		if (json_is_object(merged) && json_is_object(v)) {
+			if (json_object_update_recursive(merged, v) < 0)
+				return json_decref(merged), cd_err(err, ENOMEM, "out of memory");
+		} else {
+			json_decref(merged);
+			merged = json_is_object(v) ? json_deep_copy(v) : json_incref(v);
+			if (!merged)
+				return cd_err(err, ENOMEM, "out of memory");
+		}
+		if (!exact && nd == MAX_RESPELL)
+			return json_decref(merged),
+			       cd_err(err, EINVAL, "%s: %s: too many spellings", w->what, field->name);
+		if (!exact)
+			drop[nd++] = key;
+	}
+	if (json_object_set_new(obj, field->name, merged) < 0)
+		return cd_err(err, ENOMEM, "out of memory");
+	for (size_t k = 0; k < nd; k++)
+		json_object_del(obj, drop[k]);
+	return 0;
+}
+
+/*
+ * A key that folds onto a field (runc reads "CPU" as "cpu") is renamed to
+ * the field, merged as Go merges with any other spelling of it, so the
+ * rules see what runc will use.
+ */
 static int check_struct(json_t *obj, const struct schema_node *node, struct walk *w, struct cd_error *err)
 {
-	struct respell rs[MAX_RESPELL];
-	size_t nrs = 0;
+	const struct schema_field *folded[MAX_RESPELL], *f;
+	size_t nf = 0, k;
 	const char *key;
 	json_t *val;
+	bool exact;
 	int r;
 
 	json_object_foreach(obj, key, val) {
-		r = check_struct_key(obj, key, val, node, w, rs, &nrs, err);
+		f = field_of(node, key, &exact);
+		if (!f)
+			continue;
+		r = check_child(val, f->child, w, f->name, 0, err);
+		if (r < 0)
+			return r;
+		if (exact)
+			continue;
+		for (k = 0; k < nf && folded[k] != f; k++)
+			;
+		if (k == MAX_RESPELL)
+			return cd_err(err, EINVAL, "%s: more than %d keys spelled unlike their fields", w->what,
+				      MAX_RESPELL);
+		if (k == nf)
+			folded[nf++] = f;
+	}
+	for (k = 0; k < nf; k++) {
+		r = fold_field(obj, node, folded[k], w, err);
 		if (r < 0)
 			return r;
 	}
-	for (size_t k = 0; k < nrs; k++) {
-		if (json_object_set(obj, rs[k].to, json_object_get(obj, rs[k].from)) < 0)
-			return cd_err(err, ENOMEM, "out of memory");
-		json_object_del(obj, rs[k].from);
-	}
-	w->respelled += (int)nrs;
+	w->respelled += (int)nf;
 	return 0;
 }
 

@@ -77,9 +77,13 @@ exec_suite() {
 		"uid=65534 gid=65534 groups=65534 CapEff:0000000000000400 NoNewPrivs:1"
 	out=$(cd_exec "$rt" --process=<(cat "$WORK/proc-$name.json.orig") "$id")
 	expect_match "$name: --process=/dev/fd/N runs hardened" "$out" "uid=65534 gid=65534 groups=65534 CapEff:0000000000000400"
-	echo '{"user":{"uid":1},"User":{"uid":0},"args":["id"],"cwd":"/"}' >"$WORK/fold-$name.json"
+	echo '{"user":{"uid":1},"User":{"uid":0},"args":["id","-u"],"env":["PATH=/bin"],"cwd":"/"}' >"$WORK/fold-$name.json"
 	out=$(cd_exec "$rt" --process "$WORK/fold-$name.json" "$id" 2>&1)
-	expect_match "$name: folded key in a process file refused" "$out" 'key "User"'
+	expect_eq "$name: a folded key in a process file is read as runc reads it (User after user: uid 0), and hardened" \
+		"$out" "65534"
+	echo '{"user":{"uid":1},"User":null,"args":["id"],"cwd":"/"}' >"$WORK/fold-$name.json"
+	out=$(cd_exec "$rt" --process "$WORK/fold-$name.json" "$id" 2>&1)
+	expect_match "$name: a null spelling after a set one is refused" "$out" '"User" is null after another spelling'
 	expect_eq "$name: exec decisions logged" \
 		"$(jq -r "select(.id==\"$id\" and .command==\"exec\") | .verdict" "$LOG" | sort -u | tr '\n' ,)" \
 		"allowed,rewritten,"
