@@ -22,11 +22,11 @@ mkdir -p "$WORK/run" && mount -t tmpfs tmpfs "$WORK/run" && trap 'cd /; umount "
 B="$WORK/run/b"
 
 now() { date +%s%N; }
-# sample NAME COMMAND...: one timing in microseconds appended to $WORK/NAME
+# sample NAME CONFIG COMMAND...: CONFIG as the bundle's config.json, then one timing in µs appended to $WORK/NAME
 sample() {
-	local name=$1 t0
-	shift
-	cp "$WORK/tpl/config.json" "$B/config.json"
+	local name=$1 cfg=$2 t0
+	shift 2
+	cp "$cfg" "$B/config.json"
 	t0=$(now)
 	"$@" >/dev/null 2>&1 || { echo "bench: $name failed: $*" >&2; exit 1; }
 	echo $((($(now) - t0) / 1000)) >>"$WORK/$name"
@@ -35,32 +35,68 @@ median() { sort -n "$WORK/$1" | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] :
 
 mkdir -p "$B" && cp -r "$WORK/tpl/." "$B/"
 cd "$B"
+# what each wrapper hands the runtime: the runtime's own work differs with it (a seccomp filter
+# to compile, tmpfs mounts, the bandwidth hook), so each wrapper is also measured against the
+# runtime started directly on the config.json that wrapper writes
+T="$WORK/tpl/config.json"
+cp "$T" config.json && "$CLAMPDOWN" --clampdown-config="$WORK/true.json" create x && cp config.json "$WORK/hardened.json"
+cp "$T" config.json && JQ_WRAPPER_RUNTIME=/bin/true "$TOP/bench/jq-wrapper.sh" create x && cp config.json "$WORK/jq.json"
+# the floor for any shim: one more execve, of a static binary that only execs the runtime
+cc -O2 -static -o "$WORK/shim" -x c - <<'C'
+#include <unistd.h>
+int main(int argc, char **argv) { (void)argc; execv(argv[1], argv + 1); return 127; }
+C
+
 echo "lifecycle (run /bin/true, deleted on exit), $N interleaved rounds..." >&2
+# each round runs the variants in turn, in reverse order every other round: a run can leave
+# work behind for the next (crun's cgroup and the hook's interfaces are removed asynchronously)
+variants=(runc runc-hardened cd-runc runc-jq jq-runc crun crun-hardened cd-crun)
+run_variant() {
+	local i=$1
+	case $2 in
+	runc) sample runc "$T" "$RUNC" --root "$WORK/st" run "r$i" ;;
+	runc-hardened) sample runc-hardened "$WORK/hardened.json" "$RUNC" --root "$WORK/st" run "h$i" ;;
+	cd-runc) sample cd-runc "$T" "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$WORK/st" run "c$i" ;;
+	runc-jq) sample runc-jq "$WORK/jq.json" "$RUNC" --root "$WORK/st" run "q$i" ;;
+	jq-runc) sample jq-runc "$T" "$TOP/bench/jq-wrapper.sh" --root "$WORK/st" run "j$i" ;;
+	crun) sample crun "$T" "$CRUN" --root "$WORK/cst" run "r$i" ;;
+	crun-hardened) sample crun-hardened "$WORK/hardened.json" "$CRUN" --root "$WORK/cst" run "h$i" ;;
+	cd-crun) sample cd-crun "$T" "$CLAMPDOWN" --clampdown-config="$WORK/crun.json" --root "$WORK/cst" run "c$i" ;;
+	esac
+}
 for i in $(seq "$N"); do
-	sample runc "$RUNC" --root "$WORK/st" run "r$i"
-	sample cd-runc "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$WORK/st" run "c$i"
-	sample jq-runc "$TOP/bench/jq-wrapper.sh" --root "$WORK/st" run "j$i"
-	sample crun "$CRUN" --root "$WORK/cst" run "r$i"
-	sample cd-crun "$CLAMPDOWN" --clampdown-config="$WORK/crun.json" --root "$WORK/cst" run "c$i"
+	for k in "${!variants[@]}"; do
+		((i % 2)) && v=${variants[k]} || v=${variants[${#variants[@]} - 1 - k]}
+		run_variant "$i" "$v"
+	done
 done
 
 echo "passthrough state and exec --process..." >&2
-cp "$WORK/tpl/config.json" config.json
-jq '.process.args=["sleep","600"]' "$WORK/tpl/config.json" >config.json
+jq '.process.args=["sleep","600"]' "$T" >config.json
 "$RUNC" --root "$WORK/st" run -d sleeper >/dev/null
 # process files live beside the bundle on tmpfs, as containerd's do
 echo '{"user":{"uid":0,"gid":0},"args":["/bin/true"],"cwd":"/","env":["PATH=/bin"]}' >"$WORK/run/proc.json"
+cp "$WORK/run/proc.json" "$WORK/run/p.json"
+"$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$WORK/st" exec --process "$WORK/run/p.json" sleeper
+cp "$WORK/run/p.json" "$WORK/run/proc-hardened.json"
+# timed NAME COMMAND...: one timing in µs appended to $WORK/NAME
+timed() {
+	local name=$1 t0
+	shift
+	t0=$(now)
+	"$@" >/dev/null || { echo "bench: $name failed: $*" >&2; exit 1; }
+	echo $((($(now) - t0) / 1000)) >>"$WORK/$name"
+}
 for i in $(seq $((N * 3))); do
-	t0=$(now); "$RUNC" --root "$WORK/st" state sleeper >/dev/null; echo $((($(now) - t0) / 1000)) >>"$WORK/state"
-	t0=$(now); "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$WORK/st" state sleeper >/dev/null
-	echo $((($(now) - t0) / 1000)) >>"$WORK/cd-state"
+	timed state "$RUNC" --root "$WORK/st" state sleeper
+	timed shim-state "$WORK/shim" "$RUNC" --root "$WORK/st" state sleeper
+	timed cd-state "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$WORK/st" state sleeper
 done
 for i in $(seq "$N"); do
+	cp "$WORK/run/proc-hardened.json" "$WORK/run/p.json"
+	timed exec "$RUNC" --root "$WORK/st" exec --process "$WORK/run/p.json" sleeper
 	cp "$WORK/run/proc.json" "$WORK/run/p.json"
-	t0=$(now); "$RUNC" --root "$WORK/st" exec --process "$WORK/run/p.json" sleeper; echo $((($(now) - t0) / 1000)) >>"$WORK/exec"
-	cp "$WORK/run/proc.json" "$WORK/run/p.json"
-	t0=$(now); "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$WORK/st" exec --process "$WORK/run/p.json" sleeper
-	echo $((($(now) - t0) / 1000)) >>"$WORK/cd-exec"
+	timed cd-exec "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$WORK/st" exec --process "$WORK/run/p.json" sleeper
 done
 "$RUNC" --root "$WORK/st" delete -f sleeper
 
@@ -99,16 +135,22 @@ rm -rf "$WORK/cache"
 cold_typical=$(instr "$typical")
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a / b}'; }
+row() { printf '| %s | %s µs | %s |\n' "$1" "$(median "$2")" "${3:-}"; }
+vs() { ratio "$(median "$1")" "$(median "$2")"; }
 printf '\n| measure | median | ratio |\n|---|---|---|\n'
-r=$(median runc)
-for v in runc cd-runc jq-runc; do printf '| lifecycle %s | %s µs | %s |\n' "$v" "$(median $v)" "$(ratio "$(median $v)" "$r")"; done
-c=$(median crun)
-for v in crun cd-crun; do printf '| lifecycle %s | %s µs | %s |\n' "$v" "$(median $v)" "$(ratio "$(median $v)" "$c")"; done
-s=$(median state)
-printf '| state direct / through clampdown | %s / %s µs | %+.0f µs |\n' "$s" "$(median cd-state)" \
-	"$(awk -v a="$(median cd-state)" -v b="$s" 'BEGIN {print a - b}')"
-e=$(median exec)
-printf '| exec --process direct / through clampdown | %s / %s µs | %s |\n' "$e" "$(median cd-exec)" "$(ratio "$(median cd-exec)" "$e")"
+row "lifecycle, runc" runc 1.000
+row "lifecycle, runc on the config.json clampdown writes" runc-hardened "$(vs runc-hardened runc) (the hardening's own cost in runc)"
+row "lifecycle, clampdown + runc" cd-runc "$(vs cd-runc runc-hardened) against the same config direct; $(vs cd-runc runc) against runc unhardened"
+row "lifecycle, runc on the config.json the jq wrapper writes" runc-jq
+row "lifecycle, jq wrapper + runc" jq-runc "$(vs jq-runc runc-jq) against the same config direct"
+row "lifecycle, crun" crun 1.000
+row "lifecycle, crun on the config.json clampdown writes" crun-hardened "$(vs crun-hardened crun)"
+row "lifecycle, clampdown + crun" cd-crun "$(vs cd-crun crun-hardened) against the same config direct"
+row "state, runc" state
+row "state, through a static exec-only shim" shim-state "+$(awk -v a="$(median shim-state)" -v b="$(median state)" 'BEGIN {print a - b}') µs: one more execve"
+row "state, through clampdown" cd-state "+$(awk -v a="$(median cd-state)" -v b="$(median state)" 'BEGIN {print a - b}') µs"
+row "exec --process, runc (the hardened process file)" exec
+row "exec --process, through clampdown" cd-exec "$(vs cd-exec exec)"
 printf '| rewrite alone, runc spec config, first merge of its seccomp (%s bytes) | %s instructions | |\n' \
 	"$(stat -c %s "$typical")" "$cold_typical"
 printf '| rewrite alone, Docker config, first merge of its seccomp (%s bytes) | %s instructions | |\n' \
