@@ -18,12 +18,16 @@ override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Iinclude \
 	-fstack-protector-strong -fPIE -D_FORTIFY_SOURCE=3 \
 	$(shell $(PKG_CONFIG) --cflags $(LIBS_PC) 2>/dev/null)
 override LDFLAGS += -pie -Wl,-z,relro,-z,now,-z,noexecstack
-# jansson, libseccomp and libcap linked in (their -dev packages ship the archives): every
-# container start and exec probe runs clampdown, and each shared library is relocated at start
+# clampdown itself is a static PIE: every container start, exec probe and state runs it, and
+# ld.so relocating libc costs more than all of a passthrough's own work. libmnl has no static
+# archive in Debian, so the netlink hook is a binary of its own (clampdown-hook, dynamic).
+STATIC_LDFLAGS := $(filter-out -pie,$(LDFLAGS)) -static-pie
+STATIC_LDLIBS := -ljansson -lseccomp -lcap -lm
+# everything else links the same archives in and libmnl dynamically
 LDLIBS += -Wl,-Bstatic -ljansson -lseccomp -lcap -Wl,-Bdynamic -lmnl -lm
 
 B := build
-SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+SRCS := $(filter-out src/main.c src/main_hook.c,$(wildcard src/*.c))
 OBJS := $(SRCS:src/%.c=$(B)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/check_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
@@ -33,7 +37,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 # The shipped seccomp default, generated from libseccomp's syscall tables (tools/seccomp-gen.c).
 SECCOMP_DEFAULT := profiles/seccomp/default.json
 
-all: clampdown clampctl $(SECCOMP_DEFAULT)
+all: clampdown clampdown-hook clampctl $(SECCOMP_DEFAULT)
 
 $(SECCOMP_DEFAULT): profiles/seccomp/default.in.json $(B)/seccomp-gen
 	$(B)/seccomp-gen $< $@
@@ -51,7 +55,20 @@ $(B)/libclampdown.a: $(OBJS)
 	$(AR) rcs $@ $^
 
 clampdown: $(B)/main.o $(B)/libclampdown.a
+	$(CC) $(CFLAGS) $(STATIC_LDFLAGS) -o $@ $^ $(STATIC_LDLIBS)
+
+clampdown-hook $(B)/clampdown-hook: $(B)/main_hook.o $(B)/libclampdown.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The same objects linked dynamically, for valgrind: memcheck replaces malloc only in a
+# dynamic binary. Its hook beside it, as clampdown looks for it there.
+$(B)/dynamic/clampdown: $(B)/main.o $(B)/libclampdown.a
+	@mkdir -p $(B)/dynamic
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/dynamic/clampdown-hook: clampdown-hook
+	@mkdir -p $(B)/dynamic
+	cp $< $@
 
 # The operator's tool: the same library, its own commands (src/ctl/).
 CTL_SRCS := $(wildcard src/ctl/*.c)
@@ -80,16 +97,16 @@ check: deps
 check-unit: $(UNIT_BINS) $(SECCOMP_DEFAULT)
 	@scripts/run-unit.sh $(UNIT_BINS)
 
-check-e2e: clampdown clampctl $(SECCOMP_DEFAULT)
+check-e2e: clampdown clampdown-hook clampctl $(B)/dynamic/clampdown $(B)/dynamic/clampdown-hook $(SECCOMP_DEFAULT)
 	@scripts/run-e2e.sh
 
 # Everything again under AddressSanitizer and UndefinedBehaviorSanitizer.
 # Leak checking is off: clampdown execs or exits right after its work.
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 check-asan: deps
-	$(MAKE) all
+	$(MAKE) all build/dynamic/clampdown build/dynamic/clampdown-hook
 	$(MAKE) B=build-asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
-		build-asan/clampdown-asan build-asan/clampctl-asan $(UNIT_SRCS:tests/unit/%.c=build-asan/tests/%)
+		build-asan/clampdown-asan build-asan/clampdown-hook build-asan/clampctl-asan $(UNIT_SRCS:tests/unit/%.c=build-asan/tests/%)
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		scripts/run-unit.sh $(UNIT_SRCS:tests/unit/%.c=build-asan/tests/%)
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
@@ -129,20 +146,21 @@ check-runc-suite: deps
 # Cost against runc itself and a shell+jq wrapper; prints one table (README.md "Performance").
 bench: deps
 	$(MAKE) all
-	$(MAKE) B=build-bench CFLAGS="-O2 -g -DCLAMPDOWN_BENCH" build-bench/clampdown-bench
+	$(MAKE) B=build-bench CFLAGS="-O2 -g -DCLAMPDOWN_BENCH" build-bench/clampdown-bench build-bench/clampdown-hook
 	@CLAMPDOWN_COUNTED=$(CURDIR)/build-bench/clampdown-bench bench/run.sh
 
 $(B)/clampdown-bench: $(B)/main.o $(B)/libclampdown.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(STATIC_LDFLAGS) -o $@ $^ $(STATIC_LDLIBS)
 
 demo: deps
 	$(MAKE) all
 	@scripts/demo.sh
 
-install: clampdown clampctl $(SECCOMP_DEFAULT)
+install: clampdown clampdown-hook clampctl $(SECCOMP_DEFAULT)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/clampdown/profiles/seccomp \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 clampdown $(DESTDIR)$(BINDIR)/clampdown
+	install -m 0755 clampdown-hook $(DESTDIR)$(BINDIR)/clampdown-hook
 	install -m 0755 clampctl $(DESTDIR)$(BINDIR)/clampctl
 	install -m 0644 profiles/*.json $(DESTDIR)$(SYSCONFDIR)/clampdown/profiles/
 	install -m 0644 $(SECCOMP_DEFAULT) $(DESTDIR)$(SYSCONFDIR)/clampdown/profiles/seccomp/
@@ -160,4 +178,4 @@ check-format:
 	@clang-format --dry-run --Werror src/*.c src/ctl/*.[ch] include/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c tools/*.c tests/e2e/*.c
 
 clean:
-	rm -rf build build-asan build-fuzz build-bench build-runc-suite clampdown clampctl
+	rm -rf build build-asan build-fuzz build-bench build-runc-suite clampdown clampdown-hook clampctl

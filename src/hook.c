@@ -7,11 +7,6 @@
 
 #include "hook_impl.h"
 
-bool hook_invoked(int argc, char **argv)
-{
-	return argc >= 2 && !strcmp(argv[1], "hook");
-}
-
 int hook_main(int argc, char **argv)
 {
 	struct cd_error err = { 0 };

@@ -4,6 +4,7 @@
  * runtime with the same arguments. Prints nothing unless it refuses.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -20,7 +21,6 @@
 #ifdef CLAMPDOWN_BENCH
 /* make bench only: callgrind reports nothing of an image that execs, so dump
  * here; CLAMPDOWN_BENCH_TIME=1 prints the ns from main to execve on stderr */
-#include <stdio.h>
 #include <time.h>
 #include <valgrind/callgrind.h>
 
@@ -62,8 +62,11 @@ int main(int argc, char **argv)
 	/* jansson seeds its hash tables from /dev/urandom (open, read, close): one call does it */
 	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == sizeof(seed))
 		json_object_seed(seed);
-	if (hook_invoked(argc, argv))
-		return hook_main(argc, argv);
+	if (hook_invoked(argc, argv)) {
+		hook_forward(argv, &err);
+		dprintf(STDERR_FILENO, "clampdown: hook: %s\n", err.msg);
+		return 1;
+	}
 	if (runc_args_parse(argc, argv, &a, &err) < 0)
 		return refuse(&a, &err);
 	if (node_config_load(node_config_path(a.clampdown_config), &cfg, &err) < 0)

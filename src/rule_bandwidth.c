@@ -1,7 +1,7 @@
 /*
  * bandwidth: network rates have no field in config.json, so enforce adds a
- * createRuntime hook that runs clampdown itself ("clampdown hook bandwidth",
- * hook_bandwidth.c) after the prestart hooks that set up the network. The
+ * createRuntime hook that runs clampdown's hook binary beside it
+ * ("clampdown-hook hook bandwidth", hook_bandwidth.c) after the prestart hooks that set up the network. The
  * Kubernetes pod annotations kubernetes.io/{egress,ingress}-bandwidth are
  * honoured up to the profile's ceiling. Clampdown's hook is always the last
  * one, and a clampdown hook the profile did not write is removed. Deny adds
@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "hook.h"
 #include "rules.h"
 #include "units.h"
 
@@ -112,7 +113,7 @@ static int own_netns(struct rule_ctx *ctx, bool *ret)
 	return 0;
 }
 
-static bool is_clampdown_hook(const json_t *h, const char *self)
+static bool is_clampdown_hook(const json_t *h, const char *self, const char *hook_bin)
 {
 	const char *path = json_string_value(json_object_get(h, "path"));
 	const char *a1 = json_string_value(json_array_get(json_object_get(h, "args"), 1));
@@ -120,11 +121,13 @@ static bool is_clampdown_hook(const json_t *h, const char *self)
 
 	if (!path || !a1 || strcmp(a1, "hook"))
 		return false;
-	return !strcmp(path, self) || !strcmp(base ? base + 1 : path, "clampdown");
+	base = base ? base + 1 : path;
+	return !strcmp(path, self) || !strcmp(path, hook_bin) || !strcmp(base, "clampdown") ||
+	       !strcmp(base, HOOK_BINARY);
 }
 
 /* A clampdown hook in config.json that clampdown did not put there this time is removed. */
-static int strip_own(struct rule_ctx *ctx, const char *self)
+static int strip_own(struct rule_ctx *ctx, const char *self, const char *hook_bin)
 {
 	json_t *hooks = json_object_get(ctx->spec, "hooks");
 
@@ -136,7 +139,7 @@ static int strip_own(struct rule_ctx *ctx, const char *self)
 			json_t *h = json_array_get(list, i);
 
 			snprintf(field, sizeof(field), "hooks.%s[%zu]", stages[s], i);
-			if (!is_clampdown_hook(h, self) ||
+			if (!is_clampdown_hook(h, self, hook_bin) ||
 			    !rule_finding(ctx, field, json_deep_copy(h), NULL,
 					  "a clampdown hook: only the one this profile writes, last, runs")) {
 				i++;
@@ -188,8 +191,14 @@ static void warn_net_admin(struct rule_ctx *ctx)
 
 static int add_hook(struct rule_ctx *ctx, json_t *hook)
 {
-	json_t *hooks = rule_ensure_object(ctx, ctx->spec, "hooks", "hooks"), *list;
+	const char *path = json_string_value(json_object_get(hook, "path"));
+	json_t *hooks, *list;
 
+	/* a hook that is not there would fail the start in the runtime with less to go on */
+	if (access(path, X_OK) < 0)
+		return cd_err_sys(
+		    ctx->err, "bandwidth: cannot run the hook %s (install it beside clampdown: make install)", path);
+	hooks = rule_ensure_object(ctx, ctx->spec, "hooks", "hooks");
 	if (!hooks)
 		return -ctx->err->code;
 	list = json_object_get(hooks, "createRuntime");
@@ -204,7 +213,7 @@ static int add_hook(struct rule_ctx *ctx, json_t *hook)
 static int apply(struct rule_ctx *ctx, const void *conf)
 {
 	const struct bw_conf *c = conf;
-	char self[PATH_MAX];
+	char self[PATH_MAX], hook_bin[PATH_MAX];
 	uint64_t egress = 0, ingress = 0;
 	ssize_t n = ctx->self_exe ? (ssize_t)snprintf(self, sizeof(self), "%s", ctx->self_exe)
 				  : readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -215,7 +224,9 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 	if (n < 0 || (size_t)n >= sizeof(self))
 		return cd_err_sys(ctx->err, "bandwidth: cannot find clampdown's own path");
 	self[n] = 0;
-	r = strip_own(ctx, self);
+	r = hook_path(self, hook_bin, sizeof(hook_bin), ctx->err);
+	if (r >= 0)
+		r = strip_own(ctx, self, hook_bin);
 	if (r >= 0)
 		r = annotated(ctx, "kubernetes.io/egress-bandwidth", c->egress, &egress);
 	if (r >= 0)
@@ -231,7 +242,7 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 	if (!own || ctx->denied)
 		return 0;
 	warn_net_admin(ctx);
-	hook = hook_of(self, egress, ingress, c, ctx);
+	hook = hook_of(hook_bin, egress, ingress, c, ctx);
 	if (!hook)
 		return cd_err(ctx->err, ENOMEM, "out of memory");
 	/* deny refuses what enforce would correct; the shaping itself is no correction, so it is added */

@@ -117,6 +117,8 @@ for rt in "$RUNC" "$CRUN"; do
 	expect_eq "$name: the hook is the last createRuntime hook, the prestart hook is kept" \
 		"$(jq -r '[.hooks.prestart[0].args[0], .hooks.createRuntime[-1].args[1:3][]] | join(" ")' "$b/config.json")" \
 		"netsetup hook bandwidth"
+	expect_eq "$name: the hook is clampdown-hook, beside clampdown" \
+		"$(jq -r '.hooks.createRuntime[-1].path' "$b/config.json")" "$(dirname "$CLAMPDOWN")/clampdown-hook"
 	pid=$("$rt" --root "$ROOTS/$name" state "bw-$name" | jq -r .pid)
 	q=$(nsenter -t "$pid" -n tc qdisc show)
 	ifb=$(nsenter -t "$pid" -n ip -o link show type ifb | awk -F': ' '{ print $2 }')
@@ -157,7 +159,7 @@ check "pod: create in a namespace joined by path" test $? -eq 0
 q=$(ip netns exec "$NS" tc qdisc show)
 expect_match "pod: the annotation's 8M below the ceiling" "$q" "tbf 1: dev eth0 root .*rate 8Mbit"
 expect_match "pod: the ceiling above the annotation's 10G" "$q" "tbf 1: dev cdifb[0-9]* root .*rate ${INGRESS_MBIT}Mbit"
-# the hook again, by hand, as the runtime would run it: nothing more appears
+# the hook again, by hand, through clampdown's own "hook" command (it runs clampdown-hook): nothing more appears
 pid=$("$RUNC" --root "$ROOTS/runc" state pod | jq -r .pid)
 hook_args=$(jq -r '.hooks.createRuntime[-1].args[1:][]' "$b/config.json")
 echo "{\"id\":\"pod\",\"pid\":$pid}" | "$CLAMPDOWN" $hook_args

@@ -68,16 +68,19 @@ refused "a bundle that does not exist" "$WORK/nowhere" "$WORK/node.json" "bundle
 
 # --- the file changes between its size check and its read, or the bundle disappears
 INJ=("LD_PRELOAD=$WORK/faultinj.so" "ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0")
+# LD_PRELOAD reaches only a dynamic binary: the static clampdown's objects, linked dynamically
+INJ_CD=$CLAMPDOWN
+readelf -l "$CLAMPDOWN" | grep -q INTERP || INJ_CD="$TOP/build/dynamic/clampdown"
 bundle_at "$WORK/grow"
 want=$( (cat "$WORK/grow/config.json"; printf '\n\n') | sha256sum)
-refused "file grows while read" "$WORK/grow" "$WORK/node.json" "config.json: changed size while being read" \
+CLAMPDOWN=$INJ_CD refused "file grows while read" "$WORK/grow" "$WORK/node.json" "config.json: changed size while being read" \
 	"$want" "${INJ[@]}" CLAMPDOWN_FAULT=grow CLAMPDOWN_FAULT_FILE="$WORK/grow/config.json"
 bundle_at "$WORK/shrink"
 want=$(head -c -1 "$WORK/shrink/config.json" | sha256sum)
-refused "file shrinks while read" "$WORK/shrink" "$WORK/node.json" "config.json: changed size while being read" \
+CLAMPDOWN=$INJ_CD refused "file shrinks while read" "$WORK/shrink" "$WORK/node.json" "config.json: changed size while being read" \
 	"$want" "${INJ[@]}" CLAMPDOWN_FAULT=shrink CLAMPDOWN_FAULT_FILE="$WORK/shrink/config.json"
 bundle_at "$WORK/vanish"
-refused "bundle removed while clampdown works" "$WORK/vanish" "$WORK/node.json" \
+CLAMPDOWN=$INJ_CD refused "bundle removed while clampdown works" "$WORK/vanish" "$WORK/node.json" \
 	"cannot create a temporary file beside config.json: No such file or directory" \
 	missing "${INJ[@]}" CLAMPDOWN_FAULT=vanish CLAMPDOWN_FAULT_FILE="$WORK/vanish/config.json"
 check "vanish: the bundle directory is gone (the fault happened)" test ! -e "$WORK/vanish"
@@ -110,5 +113,10 @@ refused "runtime is a directory" "$WORK/b" "$WORK/dirrt.json" \
 node_config "$WORK/self.json" "$CLAMPDOWN" "$TOP/profiles" "$LOG"
 refused "runtime is clampdown itself" "$WORK/b" "$WORK/self.json" \
 	"is clampdown itself; point it at the real runc or crun"
+
+# clampdown installed without its hook binary: a container to shape is refused, not left to fail in runc
+mkdir -p "$WORK/lonely" && cp "$CLAMPDOWN" "$WORK/lonely/"
+CLAMPDOWN="$WORK/lonely/$(basename "$CLAMPDOWN")" refused "clampdown-hook missing beside clampdown" "$WORK/b" \
+	"$WORK/node.json" "bandwidth: cannot run the hook $WORK/lonely/clampdown-hook \\(install it beside clampdown: make install\\): No such file"
 
 summary faults

@@ -4,13 +4,14 @@
 # --process file, update with flags and with a --resources file, a
 # passthrough, refusals. No invalid access, no uninitialised value, no leak
 # at an exit (memcheck does not check at an execve, which discards the image).
-# The plain build: ASan and valgrind exclude each other.
+# The plain objects, linked dynamically (memcheck replaces malloc only in a
+# dynamic binary): ASan and valgrind exclude each other.
 set -u
 . "$(dirname "$0")/lib.sh"
 require_root valgrind
 
 e2e_setup valgrind
-CD="$TOP/clampdown"
+CD="$TOP/build/dynamic/clampdown"
 make_rootfs "$WORK/rootfs"
 LOG="$WORK/decisions.jsonl"
 node_config "$WORK/node.json" "$RUNC" "$TOP/profiles" "$LOG"

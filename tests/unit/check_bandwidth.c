@@ -379,21 +379,33 @@ static bool has_finding(json_t *findings, const char *field, const char *key)
 	return false;
 }
 
-static void self_path(char *buf, size_t cap)
-{
-	ssize_t n = readlink("/proc/self/exe", buf, cap - 1);
+/* An installation: clampdown and an executable clampdown-hook beside it. */
+static char *install_dir;
+static char self_exe[4096], hook_bin[4096];
 
-	ck_assert_int_gt(n, 0);
-	buf[n] = 0;
+static void install_setup(void)
+{
+	install_dir = unit_tmpdir();
+	snprintf(self_exe, sizeof(self_exe), "%s/clampdown", install_dir);
+	snprintf(hook_bin, sizeof(hook_bin), "%s/clampdown-hook", install_dir);
+	unit_write(install_dir, "clampdown-hook", "#!/bin/sh\n");
+	ck_assert_int_eq(chmod(hook_bin, 0755), 0);
+	ruletest_self_exe = self_exe;
+}
+
+static void install_teardown(void)
+{
+	unit_rmtree(install_dir);
+	free(install_dir);
+	ruletest_self_exe = NULL;
 }
 
 START_TEST(rule_adds_hook_last)
 {
 	struct result r, again;
 	json_t *cr, *ours, *args;
-	char self[4096], *text;
+	char *text;
 
-	self_path(self, sizeof(self));
 	apply(P(BW("enforce")), bw_spec, &r);
 	ck_assert_msg(r.rc == 0, "%s", r.err.msg);
 	ck_assert(r.changed);
@@ -401,7 +413,7 @@ START_TEST(rule_adds_hook_last)
 	ck_assert_uint_eq(json_array_size(cr), 2);
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cr, 0), "path")), "/usr/bin/true");
 	ours = json_array_get(cr, 1);
-	ck_assert_str_eq(json_string_value(json_object_get(ours, "path")), self);
+	ck_assert_str_eq(json_string_value(json_object_get(ours, "path")), hook_bin);
 	args = json_object_get(ours, "args");
 	text = dump(args);
 	/* egress: the annotation (10M) is below the ceiling; ingress: 1G is above 100mbit, the ceiling wins */
@@ -422,7 +434,7 @@ START_TEST(rule_adds_hook_last)
 	ck_assert_msg(again.rc == 0, "%s", again.err.msg);
 	cr = at(again.spec, "hooks.createRuntime");
 	ck_assert_uint_eq(json_array_size(cr), 2);
-	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cr, 1), "path")), self);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cr, 1), "path")), hook_bin);
 	done(&again);
 	done(&r);
 }
@@ -534,6 +546,27 @@ START_TEST(rule_warns_net_admin)
 }
 END_TEST
 
+/* no hook beside clampdown: refused before runc would fail on it, saying what to install */
+START_TEST(rule_hook_missing)
+{
+	struct result r;
+
+	ck_assert_int_eq(unlink(hook_bin), 0);
+	apply(P(BW("enforce")), bw_spec, &r);
+	ck_assert_int_eq(r.rc, -ENOENT);
+	ck_assert_msg(strstr(r.err.msg, hook_bin) && strstr(r.err.msg, "install it beside clampdown"), "%s", r.err.msg);
+	done(&r);
+	/* audit adds no hook: none needed */
+	apply(P(BW("audit")), bw_spec, &r);
+	ck_assert_msg(r.rc == 0, "%s", r.err.msg);
+	done(&r);
+	/* nothing to shape, nothing to run: no hook needed */
+	apply(P(BW("enforce")), "{\"process\":{\"args\":[\"sh\"]},\"linux\":{\"namespaces\":[]}}", &r);
+	ck_assert_msg(r.rc == 0, "%s", r.err.msg);
+	done(&r);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("bandwidth");
@@ -553,6 +586,8 @@ int main(void)
 	tcase_add_test(tc, rule_audit_and_bad_input);
 	tcase_add_test(tc, rule_deny);
 	tcase_add_test(tc, rule_warns_net_admin);
+	tcase_add_test(tc, rule_hook_missing);
+	tcase_add_checked_fixture(tc, install_setup, install_teardown);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

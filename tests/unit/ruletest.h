@@ -24,6 +24,8 @@ struct result {
 
 /* The bundle directory rules see (NULL: the current directory). */
 static const char *ruletest_bundle_dir;
+/* clampdown's path as rules see it (NULL: /proc/self/exe) */
+static const char *ruletest_self_exe;
 
 static inline void apply(const char *profile, const char *spec, struct result *res)
 {
@@ -43,6 +45,7 @@ static inline void apply(const char *profile, const char *spec, struct result *r
 				 .process = json_object_get(res->spec, "process"),
 				 .source = "config.json",
 				 .bundle_dir = ruletest_bundle_dir,
+				 .self_exe = ruletest_self_exe,
 				 .findings = res->findings,
 				 .err = &res->err };
 	res->rc = profile_apply(&p, SCOPE_CONTAINER | SCOPE_PROCESS, &ctx);
