@@ -24,6 +24,12 @@ int json_text_dump(const json_t *root, char **ret, size_t *ret_len, struct cd_er
 /* True when v stands for an integer outside int64. */
 bool json_text_is_bigint(const json_t *v);
 
+/* A value already serialised (len bytes of JSON text the caller vouches for), written out as it is. */
+json_t *json_text_raw(const char *text, size_t len);
+
+/* True for a big integer or a json_text_raw value: json_text_dump writes its text. */
+bool json_text_is_verbatim(const json_t *v);
+
 /* A uint64 as JSON: an integer, or a big-integer marker above INT64_MAX. */
 json_t *json_text_uint64(uint64_t v);
 

@@ -107,7 +107,7 @@ int jget_string(const json_t *obj, const char *key, bool required, const struct 
 	json_t *v;
 
 	LOOKUP_OR_RETURN(v);
-	if (!json_is_string(v) || json_text_is_bigint(v))
+	if (!json_is_string(v) || json_text_is_verbatim(v))
 		return wrong_type(v, "a string", at, key, err);
 	*ret = json_string_value(v);
 	return 0;

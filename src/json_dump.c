@@ -2,7 +2,8 @@
  * jansson values out as compact JSON text, byte for byte what json_dumpb
  * writes with JSON_COMPACT | JSON_REAL_PRECISION(17), in one pass instead
  * of jansson's two (measure, then write) and a character at a time: plain
- * runs of a string are copied whole. Big-integer markers come out as digits.
+ * runs of a string are copied whole. Big-integer markers come out as digits,
+ * values already serialised (json_text_raw) as their text.
  */
 #include "json_text.h"
 
@@ -182,7 +183,7 @@ static void put_value(struct out *o, const json_t *v)
 		putc1(o, ']');
 		break;
 	case JSON_STRING:
-		if (json_text_is_bigint(v))
+		if (json_text_is_verbatim(v))
 			put(o, json_string_value(v) + 1, json_string_length(v) - 1);
 		else
 			put_string(o, json_string_value(v), json_string_length(v));

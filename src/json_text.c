@@ -8,13 +8,32 @@
 
 #include "cleanup.h"
 
-/* A marker is a string "\0" followed by the integer's digits. The input may
- * hold no NUL of its own, so nothing else can look like one. */
+/* A marker is a string "\0" followed by JSON text written out as it is: an
+ * integer's digits, or a value already serialised. The input may hold no NUL
+ * of its own, so nothing else can look like one. */
 #define MARK '\0'
+
+bool json_text_is_verbatim(const json_t *v)
+{
+	return json_is_string(v) && json_string_length(v) > 1 && json_string_value(v)[0] == MARK;
+}
 
 bool json_text_is_bigint(const json_t *v)
 {
-	return json_is_string(v) && json_string_length(v) > 1 && json_string_value(v)[0] == MARK;
+	const char *s = json_string_value(v);
+
+	return json_text_is_verbatim(v) && (s[1] == '-' || (s[1] >= '0' && s[1] <= '9'));
+}
+
+json_t *json_text_raw(const char *text, size_t len)
+{
+	cleanup_free char *buf = malloc(len + 1);
+
+	if (!buf)
+		return NULL;
+	buf[0] = MARK;
+	memcpy(buf + 1, text, len);
+	return json_stringn_nocheck(buf, len + 1);
 }
 
 const char *json_text_bigint_digits(const json_t *v)

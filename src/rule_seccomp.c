@@ -91,13 +91,17 @@ static json_t *summary(const struct sc_profile *p, bool present)
  * container's own profile was unconfined, and the merge's warnings.
  */
 struct merged {
-	json_t *entry; /* {"out", "container", "result", "unconfined", "warnings"} */
+	json_t *entry;		      /* {"container", "result", "unconfined", "warnings"} */
+	json_t *out;		      /* the profile, when made here */
+	struct sc_cache_entry cached; /* else its text, from the cache */
 	struct sc_profile res;
 	bool checked; /* libseccomp compiled it (it came from the cache) */
 };
 
 /* Everything the merge depends on, in one buffer compared whole on a cache hit. */
-static char *merge_key(const struct seccomp_conf *conf, const struct sc_render *rd, const json_t *sec, size_t *ret_len)
+/* The container's own profile as text ends the key: *ret_own is its length. */
+static char *merge_key(const struct seccomp_conf *conf, const struct sc_render *rd, const json_t *sec, size_t *ret_len,
+		       size_t *ret_own)
 {
 	cleanup_free char *caps = NULL, *own = NULL;
 	size_t ncaps = 4, nown = 4, len;
@@ -124,6 +128,7 @@ static char *merge_key(const struct seccomp_conf *conf, const struct sc_render *
 	n += snprintf(key + n, len - (size_t)n, "\ncontainer %zu ", nown);
 	memcpy(key + n, own ?: "null", nown);
 	*ret_len = (size_t)n + nown;
+	*ret_own = nown;
 	return key;
 }
 
@@ -132,9 +137,8 @@ static bool entry_ok(const json_t *e)
 	const json_t *w = json_object_get(e, "warnings"), *x;
 	size_t i;
 
-	if (!json_is_object(json_object_get(e, "out")) || !json_is_string(json_object_get(e, "container")) ||
-	    !json_is_string(json_object_get(e, "result")) || !json_is_boolean(json_object_get(e, "unconfined")) ||
-	    !json_is_array(w))
+	if (!json_is_string(json_object_get(e, "container")) || !json_is_string(json_object_get(e, "result")) ||
+	    !json_is_boolean(json_object_get(e, "unconfined")) || !json_is_array(w))
 		return false;
 	json_array_foreach(w, i, x)
 		if (!json_is_string(x))
@@ -163,10 +167,11 @@ static int make_merge(struct rule_ctx *ctx, const struct seccomp_conf *conf, str
 	if (r >= 0)
 		r = sc_profile_intersect(&a, &b, 1u << sc_arch_native(), rd->warnings, &m->res, ctx->err);
 	if (r >= 0) {
-		m->entry = json_pack("{s:o?, s:o?, s:o?, s:b, s:O}", "out", sc_profile_to_json(&m->res), "container",
-				     summary(&a, present), "result", summary(&m->res, true), "unconfined",
-				     !present || sc_profile_unconfined(&a), "warnings", rd->warnings);
-		if (!m->entry || !entry_ok(m->entry))
+		m->out = sc_profile_to_json(&m->res);
+		m->entry = json_pack("{s:o?, s:o?, s:b, s:O}", "container", summary(&a, present), "result",
+				     summary(&m->res, true), "unconfined", !present || sc_profile_unconfined(&a),
+				     "warnings", rd->warnings);
+		if (!m->out || !m->entry || !entry_ok(m->entry))
 			r = cd_err(ctx->err, ENOMEM, "out of memory");
 	}
 	sc_profile_free(&a);
@@ -184,15 +189,20 @@ static int check_and_remember(struct rule_ctx *ctx, struct merged *m, const char
 		return 0;
 	snprintf(what, sizeof(what), "%s: linux.seccomp merged with %s", ctx->source, file);
 	r = sc_lsc_compile(&m->res, what, ctx->err);
-	if (r >= 0 && key)
-		sc_cache_put(ctx->cache_dir, key, klen, m->entry);
+	if (r >= 0 && key) {
+		cleanup_free char *text = NULL;
+		size_t len;
+
+		if (json_text_dump(m->out, &text, &len, &(struct cd_error){ 0 }) >= 0)
+			sc_cache_put(ctx->cache_dir, key, klen, m->entry, text, len);
+	}
 	return r;
 }
 
 static int install(struct rule_ctx *ctx, const struct seccomp_conf *conf, struct merged *m, bool present,
 		   const char *key, size_t klen)
 {
-	json_t *e = m->entry, *linux_obj;
+	json_t *e = m->entry, *linux_obj, *out;
 	bool unconfined = json_is_true(json_object_get(e, "unconfined"));
 	int r;
 
@@ -209,9 +219,9 @@ static int install(struct rule_ctx *ctx, const struct seccomp_conf *conf, struct
 	linux_obj = rule_ensure_object(ctx, ctx->spec, "linux", "linux");
 	if (!linux_obj)
 		return -EINVAL;
-	return json_object_set(linux_obj, "seccomp", json_object_get(e, "out")) < 0
-		   ? cd_err(ctx->err, ENOMEM, "out of memory")
-		   : 0;
+	/* from the cache, the text it was written as: parsed only to be written again otherwise */
+	out = m->out ? json_incref(m->out) : json_text_raw(m->cached.out, m->cached.out_len);
+	return json_object_set_new(linux_obj, "seccomp", out) < 0 ? cd_err(ctx->err, ENOMEM, "out of memory") : 0;
 }
 
 static int merge(struct rule_ctx *ctx, const struct seccomp_conf *conf, const json_t *sec)
@@ -221,24 +231,31 @@ static int merge(struct rule_ctx *ctx, const struct seccomp_conf *conf, const js
 	cleanup_free char *key = NULL;
 	struct merged m = { 0 };
 	struct sc_render rd;
-	size_t klen = 0, i;
+	size_t klen = 0, nown = 0, i;
+	bool same;
 	int r = 0;
 
 	if (!warnings)
 		return cd_err(ctx->err, ENOMEM, "out of memory");
 	sc_render_host(&rd, json_is_array(caps) ? caps : NULL, warnings);
-	key = ctx->cache_dir ? merge_key(conf, &rd, sec, &klen) : NULL;
-	m.entry = key ? sc_cache_get(ctx->cache_dir, key, klen) : NULL;
-	if (m.entry && entry_ok(m.entry))
+	key = ctx->cache_dir ? merge_key(conf, &rd, sec, &klen, &nown) : NULL;
+	if (key && sc_cache_get(ctx->cache_dir, key, klen, &m.cached) && entry_ok(m.cached.meta)) {
+		m.entry = json_incref(m.cached.meta);
 		m.checked = true;
-	else if (json_decref(m.entry), m.entry = NULL, (r = make_merge(ctx, conf, &rd, sec, &m)) < 0)
+	} else if (sc_cache_entry_free(&m.cached), (r = make_merge(ctx, conf, &rd, sec, &m)) < 0) {
 		goto out;
+	}
 	json_array_foreach(json_object_get(m.entry, "warnings"), i, w)
 		rule_warning(ctx, "%s", json_string_value(w));
-	if (!(sec && json_equal(json_object_get(m.entry, "out"), (json_t *)sec)))
+	/* the container's own text ends the key: the same bytes are the same profile */
+	same = sec && (m.out ? json_equal(m.out, (json_t *)sec)
+			     : nown == m.cached.out_len && !memcmp(key + klen - nown, m.cached.out, nown));
+	if (!same)
 		r = install(ctx, conf, &m, sec && !json_is_null(sec), key, klen);
 out:
 	json_decref(m.entry);
+	json_decref(m.out);
+	sc_cache_entry_free(&m.cached);
 	sc_profile_free(&m.res);
 	return r;
 }

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -14,7 +15,7 @@
 #include "fsutil.h"
 #include "json_text.h"
 
-#define MAGIC	    "clampdown-seccomp-merge 1\n"
+#define MAGIC	    "clampdown-seccomp-merge 2\n"
 #define MAX_ENTRY   (8u << 20)
 #define MAX_ENTRIES 256 /* then the oldest goes: the cache stays a few MB on its tmpfs */
 
@@ -45,29 +46,63 @@ static bool trusted(const struct stat *st)
 	return S_ISREG(st->st_mode) && st->st_uid == geteuid() && !(st->st_mode & 022);
 }
 
-json_t *sc_cache_get(const char *dir, const char *key, size_t klen)
+/*
+ * After the magic and the key: "<checksum> <length of meta>\n", the meta
+ * JSON, then the profile's text to the end of the file. The checksum covers
+ * both: the profile goes into config.json unparsed.
+ */
+static bool split(struct sc_cache_entry *e, const char *p, const char *eof, const char *name)
+{
+	unsigned long long h, mlen;
+	struct cd_error err;
+	char *end;
+
+	h = strtoull(p, &end, 16);
+	if (end == p || *end != ' ')
+		return false;
+	p = end + 1;
+	mlen = strtoull(p, &end, 10);
+	if (end == p || *end != '\n')
+		return false;
+	p = end + 1;
+	if (p >= eof || mlen >= (size_t)(eof - p))
+		return false;
+	e->out = p + mlen;
+	e->out_len = (size_t)(eof - e->out);
+	if (hash(p, (size_t)(eof - p)) != h || e->out[0] != '{' || e->out[e->out_len - 1] != '}')
+		return false;
+	return json_text_load(p, mlen, name, &e->meta, &err) >= 0;
+}
+
+bool sc_cache_get(const char *dir, const char *key, size_t klen, struct sc_cache_entry *e)
 {
 	cleanup_close int dfd = -1;
-	cleanup_free char *text = NULL;
 	size_t len = 0, hdr = sizeof(MAGIC) - 1;
 	struct cd_error err;
-	json_t *entry = NULL;
 	struct stat st;
 	char name[32];
 
+	*e = (struct sc_cache_entry){ 0 };
 	if (!dir)
-		return NULL;
+		return false;
 	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0 || fstat(dfd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 022))
-		return NULL;
+		return false;
 	entry_name(key, klen, name);
-	if (fs_read_at(dfd, name, true, MAX_ENTRY, &text, &len, &st, &err) < 0 || !trusted(&st))
-		return NULL;
-	if (len < hdr + klen || memcmp(text, MAGIC, hdr) || memcmp(text + hdr, key, klen))
-		return NULL;
-	if (json_text_load(text + hdr + klen, len - hdr - klen, name, &entry, &err) < 0)
-		return NULL;
-	return entry;
+	if (fs_read_at(dfd, name, true, MAX_ENTRY, &e->buf, &len, &st, &err) < 0 || !trusted(&st) || len < hdr + klen ||
+	    memcmp(e->buf, MAGIC, hdr) || memcmp(e->buf + hdr, key, klen) ||
+	    !split(e, e->buf + hdr + klen, e->buf + len, name)) {
+		sc_cache_entry_free(e);
+		return false;
+	}
+	return true;
+}
+
+void sc_cache_entry_free(struct sc_cache_entry *e)
+{
+	json_decref(e->meta);
+	free(e->buf);
+	*e = (struct sc_cache_entry){ 0 };
 }
 
 /* Make room: with MAX_ENTRIES entries or more, remove the one written first. */
@@ -102,18 +137,22 @@ static void evict(int dfd)
 	closedir(dir);
 }
 
-void sc_cache_put(const char *dir, const char *key, size_t klen, const json_t *entry)
+void sc_cache_put(const char *dir, const char *key, size_t klen, const json_t *meta, const char *out, size_t out_len)
 {
 	cleanup_close int dfd = -1, fd = -1;
-	cleanup_free char *text = NULL;
+	cleanup_free char *text = NULL, *body = NULL;
 	struct timespec ts;
 	struct cd_error err;
-	char name[32], tmp[80];
+	char name[32], tmp[80], head[64];
 	size_t len;
+	int hlen;
 	bool ok;
 
-	if (!dir || json_text_dump(entry, &text, &len, &err) < 0)
+	if (!dir || json_text_dump(meta, &text, &len, &err) < 0 || !(body = malloc(len + out_len)))
 		return;
+	memcpy(body, text, len);
+	memcpy(body + len, out, out_len);
+	hlen = snprintf(head, sizeof(head), "%016" PRIx64 " %zu\n", hash(body, len + out_len), len);
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return;
 	dfd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -127,8 +166,9 @@ void sc_cache_put(const char *dir, const char *key, size_t klen, const json_t *e
 	if (fd < 0)
 		return;
 	ok = write(fd, MAGIC, sizeof(MAGIC) - 1) == (ssize_t)(sizeof(MAGIC) - 1) &&
-	     write(fd, key, klen) == (ssize_t)klen && write(fd, text, len) == (ssize_t)len;
-	/* no fsync: an entry lost in a crash is a miss; a torn one is refused by its key or its JSON */
+	     write(fd, key, klen) == (ssize_t)klen && write(fd, head, (size_t)hlen) == hlen &&
+	     write(fd, body, len + out_len) == (ssize_t)(len + out_len);
+	/* no fsync: an entry lost in a crash is a miss; a torn one is refused by its key, length or checksum */
 	if (!ok || renameat(dfd, tmp, dfd, name) < 0)
 		unlinkat(dfd, tmp, 0);
 }

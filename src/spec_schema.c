@@ -304,7 +304,7 @@ static bool scalar_ok(const json_t *v, enum node_kind kind)
 	uint64_t u;
 
 	switch (kind) {
-	case N_STRING: return json_is_string(v) && !json_text_is_bigint(v);
+	case N_STRING: return json_is_string(v) && !json_text_is_verbatim(v);
 	case N_BOOL: return json_is_boolean(v);
 	case N_I64: return json_is_integer(v);
 	case N_I32: return int_in(v, INT32_MIN, INT32_MAX);

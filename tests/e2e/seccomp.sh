@@ -49,25 +49,34 @@ check "the finding is in the decision log" jq_ok "$LOG" -s \
 check "the merge was remembered (one cache entry for both runtimes' identical merge)" \
 	test "$(ls "$WORK/cache" | wc -l)" -eq 1
 
-# the cache is read: an entry changed in place is what the next container gets, unless
-# anyone but root could have written it (then the merge is made again)
+# the cache is read: a hit writes nothing; an entry with a byte changed (its checksum no longer
+# matches: the stored profile goes into config.json unparsed) or one anyone but root could
+# have written is a miss: the merge is made again and the entry written anew
 entry=$(ls "$WORK/cache"/merge-*)
 cp "$entry" "$WORK/entry.orig"
-# the stored merge is the last line, after the inputs it was made from
-sed -i '$ s/"defaultAction":"SCMP_ACT_ERRNO"/"defaultAction":"SCMP_ACT_KILL_PROCESS"/' "$entry"
-b="$WORK/hit"
-make_bundle "$b" "$WORK/rootfs" "true"
-(cd "$b" && "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$ROOTS/hit" create s-hit </dev/null >/dev/null 2>&1)
-expect_eq "cache hit: the stored merge is used" "$(jq -r .linux.seccomp.defaultAction "$b/config.json")" "SCMP_ACT_KILL_PROCESS"
-"$RUNC" --root "$ROOTS/hit" delete -f s-hit >/dev/null 2>&1
+hit() {
+	local b="$WORK/$1"
+	make_bundle "$b" "$WORK/rootfs" "true"
+	(cd "$b" && "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$ROOTS/hit" create s-hit </dev/null >/dev/null 2>&1)
+	"$RUNC" --root "$ROOTS/hit" delete -f s-hit >/dev/null 2>&1
+}
+ino=$(stat -c %i "$entry")
+hit hit1
+expect_eq "cache hit: the entry is used as it is, nothing written" "$(stat -c %i "$entry")" "$ino"
+expect_eq "cache hit: config.json gets the stored profile" "$(jq -r .linux.seccomp.defaultAction "$WORK/hit1/config.json")" \
+	"SCMP_ACT_ERRNO"
+sed -i '$ s/"defaultAction":"SCMP_ACT_ERRNO"/"defaultAction":"SCMP_ACT_ALLOW"/' "$entry"
+hit hit2
+expect_eq "a byte changed in an entry: a miss, not the changed profile" \
+	"$(jq -r .linux.seccomp.defaultAction "$WORK/hit2/config.json")" "SCMP_ACT_ERRNO"
+check "and the entry written anew" cmp -s "$entry" "$WORK/entry.orig"
+expect_eq "a hit and a fresh merge write the same config.json" \
+	"$(jq -c .linux.seccomp "$WORK/hit1/config.json")" "$(jq -c .linux.seccomp "$WORK/hit2/config.json")"
 chmod 666 "$entry"
-b="$WORK/hit2"
-make_bundle "$b" "$WORK/rootfs" "true"
-(cd "$b" && "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$ROOTS/hit" create s-hit </dev/null >/dev/null 2>&1)
+hit hit3
 expect_eq "a world-writable entry is ignored: the merge is made again" \
-	"$(jq -r .linux.seccomp.defaultAction "$b/config.json")" "SCMP_ACT_ERRNO"
-"$RUNC" --root "$ROOTS/hit" delete -f s-hit >/dev/null 2>&1
-cp "$WORK/entry.orig" "$entry" && chmod 600 "$entry"
+	"$(jq -r .linux.seccomp.defaultAction "$WORK/hit3/config.json")" "SCMP_ACT_ERRNO"
+expect_eq "and written anew, root's only" "$(stat -c %a "$entry")" "600"
 
 # a container with its own profile: the intersection denies what either side denies
 b="$WORK/own"

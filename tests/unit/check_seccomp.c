@@ -630,43 +630,70 @@ START_TEST(emit_many_actions)
 }
 END_TEST
 
-/* The merge cache: what is put comes back for the same key only, and only from a file nobody else can write. */
+/* The merge cache: what is put comes back for the same key only, whole, and only from a file nobody else can write. */
+static const char cached_out[] = "{\"defaultAction\":\"SCMP_ACT_ERRNO\"}";
+
+static bool cache_has(const char *dir, const char *key, const json_t *meta)
+{
+	struct sc_cache_entry e;
+	bool hit = sc_cache_get(dir, key, strlen(key), &e);
+
+	if (hit) {
+		ck_assert(json_equal(e.meta, meta));
+		ck_assert_uint_eq(e.out_len, strlen(cached_out));
+		ck_assert(!memcmp(e.out, cached_out, e.out_len));
+	}
+	sc_cache_entry_free(&e);
+	return hit;
+}
+
+static void cache_put(const char *dir, const char *key, const json_t *meta)
+{
+	sc_cache_put(dir, key, strlen(key), meta, cached_out, strlen(cached_out));
+}
+
+#define shell(...)                                                   \
+	do {                                                         \
+		char cmd_[4400];                                     \
+		snprintf(cmd_, sizeof(cmd_), __VA_ARGS__);           \
+		ck_assert_msg(system(cmd_) == 0, "%s failed", cmd_); \
+	} while (0)
+
 START_TEST(cache_exact_key_trusted_file)
 {
-	char *dir = unit_tmpdir(), sub[4200], cmd[4400];
-	json_t *e = json_pack("{s:{s:s}, s:[s]}", "out", "defaultAction", "SCMP_ACT_ERRNO", "warnings", "w"), *got;
+	char *dir = unit_tmpdir(), sub[4200];
+	json_t *e = json_pack("{s:s, s:[s]}", "result", "default SCMP_ACT_ERRNO", "warnings", "w");
 
 	snprintf(sub, sizeof(sub), "%s/cache", dir);
-	ck_assert_ptr_null(sc_cache_get(sub, "k1", 2));
-	sc_cache_put(sub, "k1", 2, e);
-	got = sc_cache_get(sub, "k1", 2);
-	ck_assert_ptr_nonnull(got);
-	ck_assert(json_equal(got, e));
-	json_decref(got);
-	ck_assert_ptr_null(sc_cache_get(sub, "k2", 2));	 /* another key */
-	ck_assert_ptr_null(sc_cache_get(sub, "k", 1));	 /* a prefix of it */
-	ck_assert_ptr_null(sc_cache_get(NULL, "k1", 2)); /* no cache */
-	/* a group-writable entry, then a truncated one: misses */
-	snprintf(cmd, sizeof(cmd), "chmod 664 %s/merge-*", sub);
-	ck_assert_int_eq(system(cmd), 0);
-	ck_assert_ptr_null(sc_cache_get(sub, "k1", 2));
-	snprintf(cmd, sizeof(cmd), "chmod 600 %s/merge-* && truncate -s -2 %s/merge-*", sub, sub);
-	ck_assert_int_eq(system(cmd), 0);
-	ck_assert_ptr_null(sc_cache_get(sub, "k1", 2));
+	ck_assert(!cache_has(sub, "k1", e));
+	cache_put(sub, "k1", e);
+	ck_assert(cache_has(sub, "k1", e));
+	ck_assert(!cache_has(sub, "k2", e));  /* another key */
+	ck_assert(!cache_has(sub, "k", e));   /* a prefix of it */
+	ck_assert(!cache_has(NULL, "k1", e)); /* no cache */
+	/* a byte changed in the profile or in the meta, a group-writable entry, a truncated one: misses */
+	shell("cp %s/merge-* %s/orig", sub, sub);
+	shell("sed -i 's/ERRNO\"}$/ERRNA\"}/' %s/merge-*", sub);
+	ck_assert(!cache_has(sub, "k1", e));
+	shell("cp %s/orig %s/merge-* && sed -i 's/\"w\"/\"v\"/' %s/merge-*", sub, sub, sub);
+	ck_assert(!cache_has(sub, "k1", e));
+	shell("cp %s/orig %s/merge-* && chmod 664 %s/merge-*", sub, sub, sub);
+	ck_assert(!cache_has(sub, "k1", e));
+	shell("chmod 600 %s/merge-* && truncate -s -2 %s/merge-*", sub, sub);
+	ck_assert(!cache_has(sub, "k1", e));
+	shell("cp %s/orig %s/merge-* && rm %s/orig", sub, sub, sub);
+	ck_assert(cache_has(sub, "k1", e));
 	/* nothing but the entry is left: no temp file */
-	snprintf(cmd, sizeof(cmd), "test $(ls -A %s | wc -l) -eq 1", sub);
-	ck_assert_int_eq(system(cmd), 0);
+	shell("test $(ls -A %s | wc -l) -eq 1 || ls -A %s", sub, sub);
 	/* at most 256 entries: the oldest goes */
 	for (int i = 0; i < 300; i++) {
 		char k[16];
 
 		snprintf(k, sizeof(k), "key-%d", i);
-		sc_cache_put(sub, k, strlen(k), e);
+		cache_put(sub, k, e);
 	}
-	snprintf(cmd, sizeof(cmd), "test $(ls %s | wc -l) -eq 256", sub);
-	ck_assert_int_eq(system(cmd), 0);
-	ck_assert_ptr_nonnull(got = sc_cache_get(sub, "key-299", 7));
-	json_decref(got);
+	shell("test $(ls %s | wc -l) -eq 256 || ls %s", sub, sub);
+	ck_assert(cache_has(sub, "key-299", e));
 	json_decref(e);
 	unit_rmtree(dir);
 	free(dir);

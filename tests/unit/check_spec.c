@@ -1,5 +1,6 @@
 #include "bundle.h"
 #include "json_diff.h"
+#include "jget.h"
 #include "json_text.h"
 #include "spec_schema.h"
 #include "unit.h"
@@ -39,6 +40,25 @@ START_TEST(big_integer_is_visible_as_such)
 	ck_assert(json_text_is_bigint(json_object_get(j, "a")));
 	ck_assert_str_eq(json_text_bigint_digits(json_object_get(j, "a")), "18446744073709551615");
 	ck_assert(!json_text_is_bigint(json_object_get(j, "b")));
+	json_decref(j);
+}
+END_TEST
+
+/* A value already serialised goes out as its text, and is no string to the rules. */
+START_TEST(raw_value_written_as_its_text)
+{
+	struct cd_error err;
+	json_t *j = json_pack("{s:o, s:i}", "seccomp", json_text_raw("{\"a\":[1,\"x\"]}", 13), "n", 2);
+	const char *s = NULL;
+	char *text;
+	size_t len;
+
+	ck_assert(json_text_is_verbatim(json_object_get(j, "seccomp")));
+	ck_assert(!json_text_is_bigint(json_object_get(j, "seccomp")));
+	ck_assert_int_ne(jget_string(j, "seccomp", true, &(struct jpath){ "t", "" }, &s, &err), 0);
+	ck_assert_int_eq(json_text_dump(j, &text, &len, &err), 0);
+	ck_assert_str_eq(text, "{\"seccomp\":{\"a\":[1,\"x\"]},\"n\":2}");
+	free(text);
 	json_decref(j);
 }
 END_TEST
@@ -380,6 +400,7 @@ static Suite *suite(void)
 
 	tcase_add_test(tc, big_integers_round_trip);
 	tcase_add_test(tc, big_integer_is_visible_as_such);
+	tcase_add_test(tc, raw_value_written_as_its_text);
 	tcase_add_test(tc, refused_inputs);
 	tcase_add_test(tc, deep_nesting_refused);
 	tcase_add_test(tc, json_agrees_with_jansson);
