@@ -1,10 +1,11 @@
 #!/bin/bash
 # make bench: clampdown's cost against runc itself and a shell+jq wrapper.
-# Paired, interleaved runs on one machine; medians and ratios from the same run.
+# Paired, interleaved runs on one machine: medians, and each ratio the median of the
+# per-round ratios of two variants run in the same round (drift between rounds cancels).
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/tests/e2e/lib.sh"
-N=${BENCH_N:-30}
+N=${BENCH_N:-50}
 [ "$(id -u)" -eq 0 ] || { echo "make bench runs real containers and needs root" >&2; exit 1; }
 WORK=$(mktemp -d /tmp/clampdown-bench.XXXXXX)
 export WORK
@@ -31,7 +32,11 @@ sample() {
 	"$@" >/dev/null 2>&1 || { echo "bench: $name failed: $*" >&2; exit 1; }
 	echo $((($(now) - t0) / 1000)) >>"$WORK/$name"
 }
-median() { sort -n "$WORK/$1" | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+median_of() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+median() { median_of <"$WORK/$1"; }
+# paired: the median of the per-round ratios (differences), each from two runs of the same round
+paired_ratio() { paste "$WORK/$1" "$WORK/$2" | awk '{printf "%.6f\n", $1 / $2}' | median_of; }
+paired_diff() { paste "$WORK/$1" "$WORK/$2" | awk '{print $1 - $2}' | median_of; }
 
 mkdir -p "$B" && cp -r "$WORK/tpl/." "$B/"
 cd "$B"
@@ -48,25 +53,27 @@ int main(int argc, char **argv) { (void)argc; execv(argv[1], argv + 1); return 1
 C
 
 echo "lifecycle (run /bin/true, deleted on exit), $N interleaved rounds..." >&2
-# each round runs the variants in turn, in reverse order every other round: a run can leave
-# work behind for the next (crun's cgroup and the hook's interfaces are removed asynchronously)
-variants=(runc runc-hardened cd-runc runc-jq jq-runc crun crun-hardened cd-crun)
+# each round runs every variant once, in a random order: a run can leave work behind for the
+# next (crun's cgroup and the hook's interfaces are removed asynchronously), and a fixed or
+# alternating order puts the same variant after the hardened ones every time
+variants=(runc runc-hardened shim-runc cd-runc runc-jq jq-runc crun crun-hardened shim-crun cd-crun)
 run_variant() {
 	local i=$1
 	case $2 in
 	runc) sample runc "$T" "$RUNC" --root "$WORK/st" run "r$i" ;;
 	runc-hardened) sample runc-hardened "$WORK/hardened.json" "$RUNC" --root "$WORK/st" run "h$i" ;;
+	shim-runc) sample shim-runc "$WORK/hardened.json" "$WORK/shim" "$RUNC" --root "$WORK/st" run "s$i" ;;
 	cd-runc) sample cd-runc "$T" "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$WORK/st" run "c$i" ;;
 	runc-jq) sample runc-jq "$WORK/jq.json" "$RUNC" --root "$WORK/st" run "q$i" ;;
 	jq-runc) sample jq-runc "$T" "$TOP/bench/jq-wrapper.sh" --root "$WORK/st" run "j$i" ;;
 	crun) sample crun "$T" "$CRUN" --root "$WORK/cst" run "r$i" ;;
 	crun-hardened) sample crun-hardened "$WORK/hardened.json" "$CRUN" --root "$WORK/cst" run "h$i" ;;
+	shim-crun) sample shim-crun "$WORK/hardened.json" "$WORK/shim" "$CRUN" --root "$WORK/cst" run "s$i" ;;
 	cd-crun) sample cd-crun "$T" "$CLAMPDOWN" --clampdown-config="$WORK/crun.json" --root "$WORK/cst" run "c$i" ;;
 	esac
 }
 for i in $(seq "$N"); do
-	for k in "${!variants[@]}"; do
-		((i % 2)) && v=${variants[k]} || v=${variants[${#variants[@]} - 1 - k]}
+	for v in $(printf '%s\n' "${variants[@]}" | shuf); do
 		run_variant "$i" "$v"
 	done
 done
@@ -134,21 +141,23 @@ cold_docker=$(instr "$WORK/docker.json")
 rm -rf "$WORK/cache"
 cold_typical=$(instr "$typical")
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a / b}'; }
+ratio() { awk -v a="$1" 'BEGIN {printf "%.3f", a}'; }
 row() { printf '| %s | %s µs | %s |\n' "$1" "$(median "$2")" "${3:-}"; }
-vs() { ratio "$(median "$1")" "$(median "$2")"; }
+vs() { ratio "$(paired_ratio "$1" "$2")"; }
 printf '\n| measure | median | ratio |\n|---|---|---|\n'
 row "lifecycle, runc" runc 1.000
 row "lifecycle, runc on the config.json clampdown writes" runc-hardened "$(vs runc-hardened runc) (the hardening's own cost in runc)"
+row "lifecycle, exec-only shim + runc on that config" shim-runc "$(vs shim-runc runc-hardened): the floor for any wrapper"
 row "lifecycle, clampdown + runc" cd-runc "$(vs cd-runc runc-hardened) against the same config direct; $(vs cd-runc runc) against runc unhardened"
 row "lifecycle, runc on the config.json the jq wrapper writes" runc-jq
 row "lifecycle, jq wrapper + runc" jq-runc "$(vs jq-runc runc-jq) against the same config direct"
 row "lifecycle, crun" crun 1.000
 row "lifecycle, crun on the config.json clampdown writes" crun-hardened "$(vs crun-hardened crun)"
+row "lifecycle, exec-only shim + crun on that config" shim-crun "$(vs shim-crun crun-hardened): the floor for any wrapper"
 row "lifecycle, clampdown + crun" cd-crun "$(vs cd-crun crun-hardened) against the same config direct"
 row "state, runc" state
-row "state, through a static exec-only shim" shim-state "+$(awk -v a="$(median shim-state)" -v b="$(median state)" 'BEGIN {print a - b}') µs: one more execve"
-row "state, through clampdown" cd-state "+$(awk -v a="$(median cd-state)" -v b="$(median state)" 'BEGIN {print a - b}') µs"
+row "state, through a static exec-only shim" shim-state "+$(paired_diff shim-state state) µs: one more execve"
+row "state, through clampdown" cd-state "+$(paired_diff cd-state state) µs; +$(paired_diff cd-state shim-state) µs over the shim"
 row "exec --process, runc (the hardened process file)" exec
 row "exec --process, through clampdown" cd-exec "$(vs cd-exec exec)"
 printf '| rewrite alone, runc spec config, first merge of its seccomp (%s bytes) | %s instructions | |\n' \
