@@ -17,6 +17,15 @@
 int json_text_load(const char *buf, size_t len, const char *what, json_t **ret, struct cd_error *err)
     __attribute__((nonnull, warn_unused_result));
 
+/*
+ * The same, keeping only the member path names (a NULL-terminated list of
+ * keys, one per level of objects): the rest of the text is checked but not
+ * built, so a large file read for one field costs little more than a scan.
+ * A member missing, or under something else than an object, is left out.
+ */
+int json_text_load_path(const char *buf, size_t len, const char *what, const char *const *path, json_t **ret,
+			struct cd_error *err) __attribute__((nonnull, warn_unused_result));
+
 /* Serialise compactly, restoring big integers; *ret is malloc'd. */
 int json_text_dump(const json_t *root, char **ret, size_t *ret_len, struct cd_error *err)
     __attribute__((nonnull, warn_unused_result));

@@ -35,6 +35,7 @@ struct rule_ctx {
 	enum rule_mode mode;	  /* its mode */
 	struct runc_args *args;	  /* the command line, for rules that judge exec flags */
 	bool crun;		  /* crun's exec does not inherit the container's user or no_new_privileges */
+	bool predicting;	  /* clampctl: what clampdown would write; installed files are not looked for */
 	json_t *findings;	  /* array, for the decision log */
 	bool changed;
 	bool denied;

@@ -303,31 +303,43 @@ big:
 	return json_stringn_nocheck(mark, (size_t)(e - s) + 1) ?: oom(ps);
 }
 
-static json_t *parse_number(struct parser *ps)
+/* The number at ps->p, past its grammar: NULL on an error, else its end (*real: a fraction or exponent). */
+static const unsigned char *lex_number(struct parser *ps, bool *real)
 {
 	const unsigned char *s = ps->p, *p = s + (*s == '-'), *end = ps->end, *q;
-	bool real = false;
 
+	*real = false;
 	if (p == end || *p < '0' || *p > '9')
-		return bad_byte(ps, s, "invalid token");
+		return bad_byte(ps, s, "invalid token"), NULL;
 	q = *p == '0' ? p + 1 : digits(p, end);
 	if (q < end && *q >= '0' && *q <= '9')
-		return fail(ps, q + 1, "invalid token");
+		return fail(ps, q + 1, "invalid token"), NULL;
 	if (q < end && *q == '.') {
 		p = digits(q + 1, end);
 		if (p == q + 1)
-			return fail(ps, p, "invalid token");
+			return fail(ps, p, "invalid token"), NULL;
 		q = p;
-		real = true;
+		*real = true;
 	}
 	if (q < end && (*q == 'e' || *q == 'E')) {
 		q += q + 1 < end && (q[1] == '+' || q[1] == '-') ? 2 : 1;
 		p = digits(q, end);
 		if (p == q)
-			return fail(ps, p, "invalid token");
+			return fail(ps, p, "invalid token"), NULL;
 		q = p;
-		real = true;
+		*real = true;
 	}
+	return q;
+}
+
+static json_t *parse_number(struct parser *ps)
+{
+	const unsigned char *s = ps->p, *q;
+	bool real;
+
+	q = lex_number(ps, &real);
+	if (!q)
+		return NULL;
 	ps->p = q;
 	return real ? parse_real(ps, s, q) : parse_integer(ps, s, q);
 }
@@ -441,6 +453,176 @@ static json_t *parse_value(struct parser *ps)
 	return v;
 }
 
+/*
+ * Values off the path (json_text_load_path) are checked as strictly as any,
+ * but not built: SKIPPED stands for them (jansson's null is a static).
+ * Duplicate keys are refused only where values are built.
+ */
+#define SKIPPED json_null()
+
+static json_t *skip_value(struct parser *ps);
+
+/* Any integer is accepted (big ones as markers); a real can still overflow. */
+static json_t *skip_number(struct parser *ps)
+{
+	const unsigned char *s = ps->p, *q;
+	json_t *v;
+	bool real;
+
+	q = lex_number(ps, &real);
+	if (!q)
+		return NULL;
+	ps->p = q;
+	if (!real)
+		return SKIPPED;
+	v = parse_real(ps, s, q);
+	json_decref(v);
+	return v ? SKIPPED : NULL;
+}
+
+static json_t *skip_members(struct parser *ps, char close)
+{
+	const char *key;
+	size_t n;
+
+	ps->p++;
+	skip_ws(ps);
+	if (ps->p < ps->end && *ps->p == close)
+		return ps->p++, SKIPPED;
+	for (;;) {
+		if (close == '}') {
+			if (ps->p == ps->end || *ps->p != '"')
+				return bad_byte(ps, ps->p, "string or '}' expected");
+			if (!lex_string(ps, &key, &n))
+				return NULL;
+			skip_ws(ps);
+			if (ps->p == ps->end || *ps->p != ':')
+				return bad_byte(ps, ps->p, "':' expected");
+			ps->p++;
+		}
+		if (!skip_value(ps))
+			return NULL;
+		skip_ws(ps);
+		if (ps->p < ps->end && *ps->p == close)
+			return ps->p++, SKIPPED;
+		if (ps->p == ps->end || *ps->p != ',')
+			return bad_byte(ps, ps->p, close == '}' ? "',' or '}' expected" : "',' or ']' expected");
+		ps->p++;
+		skip_ws(ps);
+	}
+}
+
+static json_t *skip_value(struct parser *ps)
+{
+	const char *s;
+	json_t *v;
+	size_t n;
+
+	skip_ws(ps);
+	if (ps->p == ps->end)
+		return fail(ps, ps->p, "unexpected end of input");
+	if (++ps->depth > MAX_DEPTH)
+		return fail(ps, ps->p + 1, "maximum parsing depth reached");
+	switch (*ps->p) {
+	case '{': v = skip_members(ps, '}'); break;
+	case '[': v = skip_members(ps, ']'); break;
+	case '"': v = lex_string(ps, &s, &n) ? SKIPPED : NULL; break;
+	case 't': v = parse_literal(ps, "true", 4, json_true()); break;
+	case 'f': v = parse_literal(ps, "false", 5, json_false()); break;
+	case 'n': v = parse_literal(ps, "null", 4, json_null()); break;
+	default: v = skip_number(ps);
+	}
+	ps->depth--;
+	return v;
+}
+
+static json_t *path_value(struct parser *ps, const char *const *path);
+
+/* An object on the path: only the member the path names is kept. */
+static json_t *path_object(struct parser *ps, const char *const *path)
+{
+	cleanup_json json_t *obj = json_object();
+	bool seen = false;
+	const char *key;
+	size_t n;
+
+	if (!obj)
+		return oom(ps);
+	ps->p++;
+	skip_ws(ps);
+	if (ps->p < ps->end && *ps->p == '}')
+		return ps->p++, json_incref(obj);
+	for (;;) {
+		cleanup_free char *owned = NULL;
+		json_t *v;
+		bool on;
+
+		if (ps->p == ps->end || *ps->p != '"')
+			return bad_byte(ps, ps->p, "string or '}' expected");
+		if (!lex_string(ps, &key, &n))
+			return NULL;
+		on = n == strlen(*path) && !memcmp(key, *path, n);
+		if (on && seen)
+			return fail(ps, ps->p, "duplicate object key");
+		if (on && key == ps->scratch && !(key = owned = strndup(key, n)))
+			return oom(ps);
+		skip_ws(ps);
+		if (ps->p == ps->end || *ps->p != ':')
+			return bad_byte(ps, ps->p, "':' expected");
+		ps->p++;
+		v = on ? path_value(ps, path + 1) : skip_value(ps);
+		if (!v)
+			return NULL;
+		seen = seen || on;
+		/* where the path goes on through something else than an object, the member is left out */
+		if (on && (!path[1] || v != SKIPPED) && object_put(ps, obj, key, n, v) < 0)
+			return NULL;
+		skip_ws(ps);
+		if (ps->p < ps->end && *ps->p == '}')
+			return ps->p++, json_incref(obj);
+		if (ps->p == ps->end || *ps->p != ',')
+			return bad_byte(ps, ps->p, "',' or '}' expected");
+		ps->p++;
+		skip_ws(ps);
+	}
+}
+
+static json_t *path_value(struct parser *ps, const char *const *path)
+{
+	json_t *v;
+
+	if (!*path)
+		return parse_value(ps);
+	skip_ws(ps);
+	if (ps->p == ps->end || *ps->p != '{')
+		return skip_value(ps);
+	if (++ps->depth > MAX_DEPTH)
+		return fail(ps, ps->p + 1, "maximum parsing depth reached");
+	v = path_object(ps, path);
+	ps->depth--;
+	return v;
+}
+
+/* The root: an object or an array, then nothing but whitespace. */
+static int load_root(struct parser *ps, json_t *root, json_t **ret)
+{
+	free(ps->scratch);
+	if (root && !json_is_object(root) && !json_is_array(root)) {
+		json_decref(root);
+		return fail(ps, ps->p, "'[' or '{' expected"), -ps->err->code;
+	}
+	if (root) {
+		skip_ws(ps);
+		if (ps->p == ps->end) {
+			*ret = root;
+			return 0;
+		}
+		json_decref(root);
+		bad_byte(ps, ps->p, "end of file expected");
+	}
+	return -ps->err->code;
+}
+
 int json_text_load(const char *buf, size_t len, const char *what, json_t **ret, struct cd_error *err)
 {
 	struct parser ps = {
@@ -450,21 +632,28 @@ int json_text_load(const char *buf, size_t len, const char *what, json_t **ret, 
 		.what = what,
 		.err = err,
 	};
-	json_t *root = parse_value(&ps);
 
-	free(ps.scratch);
-	if (root && !json_is_object(root) && !json_is_array(root)) {
-		json_decref(root);
-		return fail(&ps, ps.p, "'[' or '{' expected"), -err->code;
-	}
-	if (root) {
-		skip_ws(&ps);
-		if (ps.p == ps.end) {
-			*ret = root;
-			return 0;
-		}
-		json_decref(root);
-		bad_byte(&ps, ps.p, "end of file expected");
-	}
-	return -err->code;
+	return load_root(&ps, parse_value(&ps), ret);
+}
+
+int json_text_load_path(const char *buf, size_t len, const char *what, const char *const *path, json_t **ret,
+			struct cd_error *err)
+{
+	struct parser ps = {
+		.p = (const unsigned char *)buf,
+		.start = (const unsigned char *)buf,
+		.end = (const unsigned char *)buf + len,
+		.what = what,
+		.err = err,
+	};
+	json_t *root;
+
+	skip_ws(&ps);
+	if (ps.p < ps.end && *ps.p == '{')
+		root = path_value(&ps, path);
+	else if (ps.p < ps.end && *ps.p == '[') /* checked, and nothing on the path */
+		root = skip_value(&ps) ? json_object() ?: oom(&ps) : NULL;
+	else /* refused as json_text_load refuses it */
+		root = parse_value(&ps);
+	return load_root(&ps, root, ret);
 }

@@ -29,14 +29,16 @@ static const char *default_root(const char *runtime)
 	return !strncmp(base, "crun", 4) ? "/run/crun" : "/run/runc";
 }
 
-static int load_json_at(int dirfd, const char *name, const char *what, json_t **ret, struct cd_error *err)
+/* Only the member path names is built: runc's state.json holds the whole container config (30 KB and more). */
+static int load_json_at(int dirfd, const char *name, const char *what, const char *const *path, json_t **ret,
+			struct cd_error *err)
 {
 	cleanup_free char *text = NULL;
 	struct stat st;
 	size_t len = 0;
 	int r = fs_read_at(dirfd, name, true, FS_MAX_FILE, &text, &len, &st, err);
 
-	return r < 0 ? r : json_text_load(text, len, what, ret, err);
+	return r < 0 ? r : json_text_load_path(text, len, what, path, ret, err);
 }
 
 /* runc keeps annotations as "key=value" labels, beside "bundle=..." */
@@ -77,12 +79,14 @@ int runtime_state_annotations(const char *runtime, const char *root, const char 
 	}
 	if (dirfd < 0)
 		return cd_err_sys(err, "container %s: no state under %s", id, root);
-	r = load_json_at(dirfd, "state.json", "runc state.json", &state, err);
+	r = load_json_at(dirfd, "state.json", "runc state.json", (const char *const[]){ "config", "labels", NULL },
+			 &state, err);
 	if (r == 0) {
 		*ret = labels_to_annotations(json_object_get(json_object_get(state, "config"), "labels"));
 		return 0;
 	}
-	r = load_json_at(dirfd, "config.json", "crun's config.json", &state, err);
+	r = load_json_at(dirfd, "config.json", "crun's config.json", (const char *const[]){ "annotations", NULL },
+			 &state, err);
 	if (r < 0)
 		return cd_err_prefix(err, "container %s under %s: ", id, root);
 	ann = json_object_get(state, "annotations");

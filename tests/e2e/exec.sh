@@ -122,6 +122,15 @@ make_bundle "$WORK/$id" "$WORK/rootfs" "sleep 120" '.annotations={"io.clampdown.
 	>/dev/null 2>&1)
 out=$(cd_exec "$RUNC" -u 0 "$id" id -u)
 expect_eq "exec uses the container's profile (baseline audits root)" "$out" "0"
+# crun keeps the annotations in its own config.json, not as runc's labels
+id=exec-baseline-crun
+make_bundle "$WORK/$id" "$WORK/rootfs" "sleep 120" '.annotations={"io.clampdown.profile":"baseline"}'
+(cd "$WORK/$id" && "$CLAMPDOWN" --clampdown-config="$WORK/crun.json" --root "$ROOTS/crun" run -d "$id" </dev/null \
+	>/dev/null 2>&1)
+out=$(cd_exec "$CRUN" -u 0 "$id" id -u)
+expect_eq "crun: exec uses the container's profile (baseline audits root)" "$out" "0"
+out=$(cd_exec "$CRUN" -u 0 exec-crun id -u)
+expect_eq "crun: and the default profile's where the container named none (restricted: uid 65534)" "$out" "65534"
 
 out=$(cd_exec "$RUNC" -u 0 no-such-container id 2>&1)
 expect_match "exec into an unknown container: refused, saying why" "$out" "no-such-container: no state under"

@@ -1,4 +1,5 @@
-/* libFuzzer: clampdown's JSON reader and writer against jansson's own (differential). */
+/* libFuzzer: clampdown's JSON reader and writer against jansson's own, and its path reader
+ * against its whole reader (differential). */
 #include <stdlib.h>
 
 #include "../unit/json_diff.h"
@@ -7,7 +8,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t len);
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t len)
 {
-	const char *why = json_diff((const char *)data, len);
+	const char *why = json_diff((const char *)data, len) ?: json_path_diff((const char *)data, len);
 
 	if (why) {
 		fprintf(stderr, "fuzz_json: %s\n", why);

@@ -85,6 +85,74 @@ START_TEST(refused_inputs)
 }
 END_TEST
 
+static json_t *on_path(const char *text, const char *const *path, int want)
+{
+	struct cd_error err = { 0 };
+	json_t *j = NULL;
+	int r = json_text_load_path(text, strlen(text), "t", path, &j, &err);
+
+	ck_assert_msg(r == want, "%s: %d (%s)", text, r, err.msg);
+	return j;
+}
+
+/* Only the member on the path is built; the rest is checked as strictly. */
+START_TEST(path_reader_keeps_one_member)
+{
+	static const char *const labels[] = { "config", "labels", NULL }, *const ann[] = { "annotations", NULL };
+	json_t *j;
+	char *text;
+
+	j = on_path("{\"id\":\"x\",\"config\":{\"mounts\":[{}],\"labels\":[\"a=b\"],\"z\":1.5},\"n\":null}", labels, 0);
+	ck_assert_int_eq(json_text_dump(j, &text, &(size_t){ 0 }, &(struct cd_error){ 0 }), 0);
+	ck_assert_str_eq(text, "{\"config\":{\"labels\":[\"a=b\"]}}");
+	free(text);
+	json_decref(j);
+	/* not there, or under something else than an object: left out */
+	j = on_path("{\"config\":[1]}", labels, 0);
+	ck_assert_uint_eq(json_object_size(j), 0);
+	json_decref(j);
+	j = on_path("[{\"annotations\":{}}]", ann, 0);
+	ck_assert_uint_eq(json_object_size(j), 0);
+	json_decref(j);
+	/* refused off the path as on it: bad UTF-8, a bad number, trailing garbage, a scalar root, depth */
+	on_path("{\"x\":\"\xff\",\"annotations\":{}}", ann, -EINVAL);
+	on_path("{\"x\":01,\"annotations\":{}}", ann, -EINVAL);
+	on_path("{\"annotations\":{}} x", ann, -EINVAL);
+	on_path("\"annotations\"", ann, -EINVAL);
+	on_path("{\"annotations\":{},\"annotations\":{}}", ann, -EINVAL);
+	/* duplicates off the path are not built, so not refused */
+	json_decref(on_path("{\"x\":1,\"x\":2,\"annotations\":{\"k\":\"v\"}}", ann, 0));
+}
+END_TEST
+
+/* runc's state.json (30 KB of libcontainer config): its labels, and nothing else, as the whole reader reads them. */
+START_TEST(path_reader_on_runc_state)
+{
+	static const char *const labels[] = { "config", "labels", NULL };
+	FILE *in = fopen("tests/fixtures/state/runc-state.json", "r");
+	char text[65536];
+	size_t len;
+	json_t *part = NULL, *whole = NULL;
+	struct cd_error err;
+
+	ck_assert_ptr_nonnull(in);
+	len = fread(text, 1, sizeof(text), in);
+	fclose(in);
+	ck_assert_int_eq(json_text_load(text, len, "t", &whole, &err), 0);
+	ck_assert_int_eq(json_text_load_path(text, len, "t", labels, &part, &err), 0);
+	ck_assert_uint_eq(json_object_size(part), 1);
+	ck_assert_uint_eq(json_object_size(json_object_get(part, "config")), 1);
+	ck_assert(json_equal(json_object_get(json_object_get(part, "config"), "labels"),
+			     json_object_get(json_object_get(whole, "config"), "labels")));
+	ck_assert_str_eq(
+	    json_string_value(json_array_get(json_object_get(json_object_get(part, "config"), "labels"), 1)),
+	    "io.clampdown.profile=baseline");
+	ck_assert(!json_path_diff(text, len));
+	json_decref(part);
+	json_decref(whole);
+}
+END_TEST
+
 START_TEST(deep_nesting_refused)
 {
 	char buf[5000];
@@ -97,6 +165,21 @@ START_TEST(deep_nesting_refused)
 	for (int i = 0; i < 2049; i++)
 		buf[n++] = ']';
 	ck_assert_int_lt(json_text_load(buf, n, "t", &j, &err), 0);
+	/* and off the path, where nothing is built: an object and 2048 arrays in it */
+	n = 0;
+	memcpy(buf, "{\"x\":", 5);
+	n = 5;
+	for (int i = 0; i < 2048; i++)
+		buf[n++] = '[';
+	for (int i = 0; i < 2048; i++)
+		buf[n++] = ']';
+	buf[n++] = '}';
+	ck_assert_int_lt(json_text_load_path(buf, n, "t", (const char *const[]){ "a", NULL }, &j, &err), 0);
+	ck_assert_msg(strstr(err.msg, "maximum parsing depth"), "%s", err.msg);
+	/* one level less is accepted */
+	memmove(buf + 5, buf + 6, n - 6), n -= 2, buf[n - 1] = '}';
+	ck_assert_int_eq(json_text_load_path(buf, n, "t", (const char *const[]){ "a", NULL }, &j, &err), 0);
+	json_decref(j);
 }
 END_TEST
 
@@ -187,7 +270,7 @@ START_TEST(json_agrees_with_jansson)
 	};
 
 	for (int i = 0; cases[i]; i++) {
-		const char *why = json_diff(cases[i], strlen(cases[i]));
+		const char *why = json_diff(cases[i], strlen(cases[i])) ?: json_path_diff(cases[i], strlen(cases[i]));
 
 		ck_assert_msg(!why, "%s: %s", cases[i], why);
 	}
@@ -219,6 +302,7 @@ START_TEST(json_fixtures_agree_with_jansson)
 		ck_assert_uint_eq(fread(text, 1, len, in), len);
 		fclose(in);
 		ck_assert_msg(!json_diff(text, len), "%s: %s", path, json_diff(text, len));
+		ck_assert_msg(!json_path_diff(text, len), "%s: %s", path, json_path_diff(text, len));
 		free(text);
 		n++;
 	}
@@ -403,6 +487,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, raw_value_written_as_its_text);
 	tcase_add_test(tc, refused_inputs);
 	tcase_add_test(tc, deep_nesting_refused);
+	tcase_add_test(tc, path_reader_keeps_one_member);
+	tcase_add_test(tc, path_reader_on_runc_state);
 	tcase_add_test(tc, json_agrees_with_jansson);
 	tcase_add_test(tc, json_fixtures_agree_with_jansson);
 	tcase_add_test(tc, folded_keys_renamed);
