@@ -364,9 +364,20 @@ static int object_put(struct parser *ps, json_t *obj, const char *key, size_t n,
 	return 0;
 }
 
-static json_t *parse_object(struct parser *ps)
+/*
+ * Values off the path (json_text_load_path) are checked as strictly as any,
+ * but not built: SKIPPED stands for them (jansson's null is a static).
+ * Duplicate keys are refused only where values are built.
+ */
+#define SKIPPED json_null()
+static json_t *skip_value(struct parser *ps);
+static json_t *path_value(struct parser *ps, const char *const *path);
+
+/* Every member, or (path) only the member the path names: the others are checked, not built. */
+static json_t *parse_object(struct parser *ps, const char *const *path)
 {
 	cleanup_json json_t *obj = json_object();
+	bool seen = false;
 	const char *key;
 	size_t n;
 
@@ -379,19 +390,27 @@ static json_t *parse_object(struct parser *ps)
 	for (;;) {
 		cleanup_free char *owned = NULL;
 		json_t *v;
+		bool keep;
 
 		if (ps->p == ps->end || *ps->p != '"')
 			return bad_byte(ps, ps->p, "string or '}' expected");
 		if (!lex_string(ps, &key, &n))
 			return NULL;
-		if (key == ps->scratch && !(key = owned = strndup(key, n)))
+		keep = !path || (n == strlen(*path) && !memcmp(key, *path, n));
+		if (path && keep && seen)
+			return fail(ps, ps->p, "duplicate object key");
+		if (keep && key == ps->scratch && !(key = owned = strndup(key, n)))
 			return oom(ps);
 		skip_ws(ps);
 		if (ps->p == ps->end || *ps->p != ':')
 			return bad_byte(ps, ps->p, "':' expected");
 		ps->p++;
-		v = parse_value(ps);
-		if (!v || object_put(ps, obj, key, n, v) < 0)
+		v = !path ? parse_value(ps) : keep ? path_value(ps, path + 1) : skip_value(ps);
+		if (!v)
+			return NULL;
+		seen = seen || keep;
+		/* where the path goes on through something else than an object, the member is left out */
+		if (keep && (!path || !path[1] || v != SKIPPED) && object_put(ps, obj, key, n, v) < 0)
 			return NULL;
 		skip_ws(ps);
 		if (ps->p < ps->end && *ps->p == '}')
@@ -441,7 +460,7 @@ static json_t *parse_value(struct parser *ps)
 	if (++ps->depth > MAX_DEPTH)
 		return fail(ps, ps->p + 1, "maximum parsing depth reached");
 	switch (*ps->p) {
-	case '{': v = parse_object(ps); break;
+	case '{': v = parse_object(ps, NULL); break;
 	case '[': v = parse_array(ps); break;
 	case '"': v = lex_string(ps, &s, &n) ? json_stringn_nocheck(s, n) ?: oom(ps) : NULL; break;
 	case 't': v = parse_literal(ps, "true", 4, json_true()); break;
@@ -452,15 +471,6 @@ static json_t *parse_value(struct parser *ps)
 	ps->depth--;
 	return v;
 }
-
-/*
- * Values off the path (json_text_load_path) are checked as strictly as any,
- * but not built: SKIPPED stands for them (jansson's null is a static).
- * Duplicate keys are refused only where values are built.
- */
-#define SKIPPED json_null()
-
-static json_t *skip_value(struct parser *ps);
 
 /* Any integer is accepted (big ones as markers); a real can still overflow. */
 static json_t *skip_number(struct parser *ps)
@@ -536,57 +546,6 @@ static json_t *skip_value(struct parser *ps)
 	return v;
 }
 
-static json_t *path_value(struct parser *ps, const char *const *path);
-
-/* An object on the path: only the member the path names is kept. */
-static json_t *path_object(struct parser *ps, const char *const *path)
-{
-	cleanup_json json_t *obj = json_object();
-	bool seen = false;
-	const char *key;
-	size_t n;
-
-	if (!obj)
-		return oom(ps);
-	ps->p++;
-	skip_ws(ps);
-	if (ps->p < ps->end && *ps->p == '}')
-		return ps->p++, json_incref(obj);
-	for (;;) {
-		cleanup_free char *owned = NULL;
-		json_t *v;
-		bool on;
-
-		if (ps->p == ps->end || *ps->p != '"')
-			return bad_byte(ps, ps->p, "string or '}' expected");
-		if (!lex_string(ps, &key, &n))
-			return NULL;
-		on = n == strlen(*path) && !memcmp(key, *path, n);
-		if (on && seen)
-			return fail(ps, ps->p, "duplicate object key");
-		if (on && key == ps->scratch && !(key = owned = strndup(key, n)))
-			return oom(ps);
-		skip_ws(ps);
-		if (ps->p == ps->end || *ps->p != ':')
-			return bad_byte(ps, ps->p, "':' expected");
-		ps->p++;
-		v = on ? path_value(ps, path + 1) : skip_value(ps);
-		if (!v)
-			return NULL;
-		seen = seen || on;
-		/* where the path goes on through something else than an object, the member is left out */
-		if (on && (!path[1] || v != SKIPPED) && object_put(ps, obj, key, n, v) < 0)
-			return NULL;
-		skip_ws(ps);
-		if (ps->p < ps->end && *ps->p == '}')
-			return ps->p++, json_incref(obj);
-		if (ps->p == ps->end || *ps->p != ',')
-			return bad_byte(ps, ps->p, "',' or '}' expected");
-		ps->p++;
-		skip_ws(ps);
-	}
-}
-
 static json_t *path_value(struct parser *ps, const char *const *path)
 {
 	json_t *v;
@@ -598,7 +557,7 @@ static json_t *path_value(struct parser *ps, const char *const *path)
 		return skip_value(ps);
 	if (++ps->depth > MAX_DEPTH)
 		return fail(ps, ps->p + 1, "maximum parsing depth reached");
-	v = path_object(ps, path);
+	v = parse_object(ps, path);
 	ps->depth--;
 	return v;
 }
