@@ -33,8 +33,9 @@ echo "   $CLAMPDOWN --clampdown-config=$WORK/config.json --root $WORK/state run 
 (cd "$WORK/hardened" && "$CLAMPDOWN" --clampdown-config="$WORK/config.json" --root "$WORK/state" run demo-hardened)
 echo
 echo "== What clampdown rewrote (from its decision log)"
-jq -r '"   verdict: \(.verdict), profile: \(.profile)", (.findings[] |
-	"   \(.rule): \(.field): \(.before|tojson) -> \(.after|tojson)  (\(.reason))")' "$WORK/decisions.jsonl"
+jq -r '"   verdict: \(.verdict), profile: \(.profile)", (.findings[] | if has("warning") then
+	"   \(.rule): note: \(.warning)" else
+	"   \(.rule): \(.field): \(.before|tojson) -> \(.after|tojson)  (\(.reason))" end)' "$WORK/decisions.jsonl"
 echo
 echo "== And a refusal: a profile with the user rule in deny mode"
 jq '.name="strict" | .rules.user.mode="deny"' "$TOP/profiles/restricted.json" >"$WORK/strict.json"
