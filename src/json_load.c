@@ -448,30 +448,6 @@ static json_t *parse_array(struct parser *ps)
 	}
 }
 
-static json_t *parse_value(struct parser *ps)
-{
-	const char *s;
-	json_t *v;
-	size_t n;
-
-	skip_ws(ps);
-	if (ps->p == ps->end)
-		return fail(ps, ps->p, "unexpected end of input");
-	if (++ps->depth > MAX_DEPTH)
-		return fail(ps, ps->p + 1, "maximum parsing depth reached");
-	switch (*ps->p) {
-	case '{': v = parse_object(ps, NULL); break;
-	case '[': v = parse_array(ps); break;
-	case '"': v = lex_string(ps, &s, &n) ? json_stringn_nocheck(s, n) ?: oom(ps) : NULL; break;
-	case 't': v = parse_literal(ps, "true", 4, json_true()); break;
-	case 'f': v = parse_literal(ps, "false", 5, json_false()); break;
-	case 'n': v = parse_literal(ps, "null", 4, json_null()); break;
-	default: v = parse_number(ps);
-	}
-	ps->depth--;
-	return v;
-}
-
 /* Any integer is accepted (big ones as markers); a real can still overflow. */
 static json_t *skip_number(struct parser *ps)
 {
@@ -522,7 +498,8 @@ static json_t *skip_members(struct parser *ps, char close)
 	}
 }
 
-static json_t *skip_value(struct parser *ps)
+/* A value built, or (skip) only checked: SKIPPED stands for it. */
+static json_t *any_value(struct parser *ps, bool skip)
 {
 	const char *s;
 	json_t *v;
@@ -534,16 +511,26 @@ static json_t *skip_value(struct parser *ps)
 	if (++ps->depth > MAX_DEPTH)
 		return fail(ps, ps->p + 1, "maximum parsing depth reached");
 	switch (*ps->p) {
-	case '{': v = skip_members(ps, '}'); break;
-	case '[': v = skip_members(ps, ']'); break;
-	case '"': v = lex_string(ps, &s, &n) ? SKIPPED : NULL; break;
+	case '{': v = skip ? skip_members(ps, '}') : parse_object(ps, NULL); break;
+	case '[': v = skip ? skip_members(ps, ']') : parse_array(ps); break;
+	case '"': v = !lex_string(ps, &s, &n) ? NULL : skip ? SKIPPED : json_stringn_nocheck(s, n) ?: oom(ps); break;
 	case 't': v = parse_literal(ps, "true", 4, json_true()); break;
 	case 'f': v = parse_literal(ps, "false", 5, json_false()); break;
 	case 'n': v = parse_literal(ps, "null", 4, json_null()); break;
-	default: v = skip_number(ps);
+	default: v = skip ? skip_number(ps) : parse_number(ps);
 	}
 	ps->depth--;
 	return v;
+}
+
+static json_t *parse_value(struct parser *ps)
+{
+	return any_value(ps, false);
+}
+
+static json_t *skip_value(struct parser *ps)
+{
+	return any_value(ps, true);
 }
 
 static json_t *path_value(struct parser *ps, const char *const *path)

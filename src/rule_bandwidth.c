@@ -1,12 +1,13 @@
 /*
  * bandwidth: network rates have no field in config.json, so enforce adds a
  * createRuntime hook that runs clampdown's hook binary beside it
- * ("clampdown-hook hook bandwidth", hook_bandwidth.c) after the prestart hooks that set up the network. The
- * Kubernetes pod annotations kubernetes.io/{egress,ingress}-bandwidth are
- * honoured up to the profile's ceiling. Clampdown's hook is always the last
- * one, and a clampdown hook the profile did not write is removed. Deny adds
- * the hook too, but refuses an annotation above the ceiling, a clampdown
- * hook of the container's own, or a container with no network namespace.
+ * ("clampdown-hook hook bandwidth", hook_bandwidth.c) after the prestart
+ * hooks that set up the network. The Kubernetes pod annotations
+ * kubernetes.io/{egress,ingress}-bandwidth are honoured up to the profile's
+ * ceiling. Clampdown's hook is always the last one, and a clampdown hook
+ * the profile did not write is removed. Deny adds the hook too, but refuses
+ * an annotation above the ceiling, a clampdown hook of the container's own,
+ * or a container with no network namespace.
  */
 #include <errno.h>
 #include <inttypes.h>

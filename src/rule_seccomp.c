@@ -98,8 +98,10 @@ struct merged {
 	bool checked; /* libseccomp compiled it (it came from the cache) */
 };
 
-/* Everything the merge depends on, in one buffer compared whole on a cache hit. */
-/* The container's own profile as text ends the key: *ret_own is its length. */
+/*
+ * Everything the merge depends on, in one buffer compared whole on a cache
+ * hit. The container's own profile as text ends it: *ret_own is its length.
+ */
 static char *merge_key(const struct seccomp_conf *conf, const struct sc_render *rd, const json_t *sec, size_t *ret_len,
 		       size_t *ret_own)
 {
