@@ -23,6 +23,10 @@ override LDFLAGS += -pie -Wl,-z,relro,-z,now,-z,noexecstack
 # archive in Debian, so the netlink hook is a binary of its own (clampdown-hook, dynamic).
 STATIC_LDFLAGS := $(filter-out -pie,$(LDFLAGS)) -static-pie
 STATIC_LDLIBS := -ljansson -lseccomp -lcap -lm
+# ...and starts at the passthrough fast path (src/fastpath.c), which runs before libc does
+ifneq ($(filter x86_64-%,$(shell $(CC) -dumpmachine)),)
+STATIC_LDFLAGS += -Wl,-e,clampdown_start
+endif
 # everything else links the same archives in and libmnl dynamically
 LDLIBS += -Wl,-Bstatic -ljansson -lseccomp -lcap -Wl,-Bdynamic -lmnl -lm
 
@@ -48,6 +52,12 @@ $(B)/seccomp-gen: tools/seccomp-gen.c $(B)/libclampdown.a | $(B)
 $(B)/%.o: src/%.c $(wildcard include/*.h) | $(B)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# Runs before relocation and TLS: no stack protector (its canary is in TLS), no call a
+# loop or builtin could become. The link checks it references nothing.
+NO_LOOP_CALLS := $(shell $(CC) -Werror -fno-tree-loop-distribute-patterns -fsyntax-only -x c /dev/null >/dev/null 2>&1 \
+	&& echo -fno-tree-loop-distribute-patterns)
+$(B)/fastpath.o: override CFLAGS += -fno-stack-protector -ffreestanding -fno-builtin $(NO_LOOP_CALLS) -U_FORTIFY_SOURCE
+
 $(B):
 	mkdir -p $(B)/tests
 
@@ -55,6 +65,7 @@ $(B)/libclampdown.a: $(OBJS)
 	$(AR) rcs $@ $^
 
 clampdown: $(B)/main.o $(B)/libclampdown.a
+	@! nm -u --format=just-symbols $(B)/fastpath.o | grep -vx _start || { echo "$(B)/fastpath.o: references a symbol (it runs before relocation)"; exit 1; }
 	$(CC) $(CFLAGS) $(STATIC_LDFLAGS) -o $@ $^ $(STATIC_LDLIBS)
 
 clampdown-hook $(B)/clampdown-hook: $(B)/main_hook.o $(B)/libclampdown.a
@@ -150,6 +161,7 @@ bench: deps
 	@CLAMPDOWN_COUNTED=$(CURDIR)/build-bench/clampdown-bench bench/run.sh
 
 $(B)/clampdown-bench: $(B)/main.o $(B)/libclampdown.a
+	@! nm -u --format=just-symbols $(B)/fastpath.o | grep -vx _start || { echo "$(B)/fastpath.o: references a symbol (it runs before relocation)"; exit 1; }
 	$(CC) $(CFLAGS) $(STATIC_LDFLAGS) -o $@ $^ $(STATIC_LDLIBS)
 
 demo: deps

@@ -9,6 +9,8 @@ N=${BENCH_N:-50}
 [ "$(id -u)" -eq 0 ] || { echo "make bench runs real containers and needs root" >&2; exit 1; }
 WORK=$(mktemp -d /tmp/clampdown-bench.XXXXXX)
 export WORK
+# the passthrough fast path's records (fastpath.h): the bench's own
+export CLAMPDOWN_RUN_DIR="$WORK/records"
 trap 'restore_cgroups; rm -rf "$WORK"' EXIT
 prepare_cgroups_for_crun
 make_rootfs "$WORK/rootfs"
@@ -17,6 +19,8 @@ for rt in "$RUNC" "$CRUN" /bin/true; do
 	node_config "$WORK/$(basename "$rt").json" "$rt" "$TOP/profiles" "$WORK/decisions.jsonl" \
 		'.decision_log=null | .cache_dir=$ENV.WORK + "/cache"'
 done
+# passthrough without a record: every state takes the full path (parse, validate the node config)
+node_config "$WORK/full.json" "$RUNC" "$TOP/profiles" "$WORK/decisions.jsonl" '.decision_log=null | .cache_dir=null'
 make_bundle "$WORK/tpl" "$WORK/rootfs" "true" '.process.args=["/bin/true"]'
 # a bundle on tmpfs, as containerd's are
 mkdir -p "$WORK/run" && mount -t tmpfs tmpfs "$WORK/run" && trap 'cd /; umount "$WORK/run"; restore_cgroups; rm -rf "$WORK"' EXIT
@@ -46,10 +50,15 @@ cd "$B"
 T="$WORK/tpl/config.json"
 cp "$T" config.json && "$CLAMPDOWN" --clampdown-config="$WORK/true.json" create x && cp config.json "$WORK/hardened.json"
 cp "$T" config.json && JQ_WRAPPER_RUNTIME=/bin/true "$TOP/bench/jq-wrapper.sh" create x && cp config.json "$WORK/jq.json"
-# the floor for any shim: one more execve, of a static binary that only execs the runtime
+# a shim that only execs the runtime: static with glibc, and (x86-64) without any libc,
+# the floor for any wrapper: one more execve and nothing else
 cc -O2 -static -o "$WORK/shim" -x c - <<'C'
 #include <unistd.h>
 int main(int argc, char **argv) { (void)argc; execv(argv[1], argv + 1); return 127; }
+C
+cc -O2 -static -nostdlib -fno-stack-protector -o "$WORK/rawshim" -x c - <<'C'
+__asm__(".globl _start\n_start:\n mov (%rsp), %rax\n lea 16(%rsp), %rsi\n lea 16(%rsp,%rax,8), %rdx\n"
+	" mov (%rsi), %rdi\n mov $59, %eax\n syscall\n mov $127, %edi\n mov $60, %eax\n syscall\n");
 C
 
 echo "lifecycle (run /bin/true, deleted on exit), $N interleaved rounds..." >&2
@@ -94,10 +103,21 @@ timed() {
 	"$@" >/dev/null || { echo "bench: $name failed: $*" >&2; exit 1; }
 	echo $((($(now) - t0) / 1000)) >>"$WORK/$name"
 }
+# the fast path records a node config that has not changed for a second; the first state writes it
+while [ $(($(date +%s) - $(stat -c %Z "$WORK/runc.json"))) -le 1 ]; do sleep 0.2; done
+"$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$WORK/st" state sleeper >/dev/null
+state_variants=(state rawshim-state shim-state cd-state cd-state-full)
 for i in $(seq $((N * 3))); do
-	timed state "$RUNC" --root "$WORK/st" state sleeper
-	timed shim-state "$WORK/shim" "$RUNC" --root "$WORK/st" state sleeper
-	timed cd-state "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$WORK/st" state sleeper
+	for v in $(printf '%s\n' "${state_variants[@]}" | shuf); do
+		case $v in
+		state) timed state "$RUNC" --root "$WORK/st" state sleeper ;;
+		rawshim-state) timed rawshim-state "$WORK/rawshim" "$RUNC" --root "$WORK/st" state sleeper ;;
+		shim-state) timed shim-state "$WORK/shim" "$RUNC" --root "$WORK/st" state sleeper ;;
+		cd-state) timed cd-state "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$WORK/st" state sleeper ;;
+		cd-state-full) timed cd-state-full "$CLAMPDOWN" --clampdown-config="$WORK/full.json" --root "$WORK/st" \
+			state sleeper ;;
+		esac
+	done
 done
 for i in $(seq "$N"); do
 	cp "$WORK/run/proc-hardened.json" "$WORK/run/p.json"
@@ -156,8 +176,10 @@ row "lifecycle, crun on the config.json clampdown writes" crun-hardened "$(vs cr
 row "lifecycle, exec-only shim + crun on that config" shim-crun "$(vs shim-crun crun-hardened): the floor for any wrapper"
 row "lifecycle, clampdown + crun" cd-crun "$(vs cd-crun crun-hardened) against the same config direct"
 row "state, runc" state
-row "state, through a static exec-only shim" shim-state "+$(paired_diff shim-state state) µs: one more execve"
-row "state, through clampdown" cd-state "+$(paired_diff cd-state state) µs; +$(paired_diff cd-state shim-state) µs over the shim"
+row "state, through an exec-only shim without libc" rawshim-state "+$(paired_diff rawshim-state state) µs: one more execve, the floor"
+row "state, through an exec-only shim, static glibc" shim-state "+$(paired_diff shim-state state) µs: glibc's startup on top"
+row "state, through clampdown (fast path)" cd-state "+$(paired_diff cd-state state) µs; +$(paired_diff cd-state rawshim-state) µs over the floor"
+row "state, through clampdown, full path (cache_dir null)" cd-state-full "+$(paired_diff cd-state-full state) µs"
 row "exec --process, runc (the hardened process file)" exec
 row "exec --process, through clampdown" cd-exec "$(vs cd-exec exec)"
 printf '| rewrite alone, runc spec config, first merge of its seccomp (%s bytes) | %s instructions | |\n' \

@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "error.h"
 
@@ -20,6 +21,8 @@ struct node_config {
 	json_t *selectable;	  /* array of names */
 	const char *decision_log; /* NULL: no decision log */
 	const char *cache_dir;	  /* validated seccomp filters; NULL: none */
+	struct stat st;		  /* the file as read */
+	struct stat runtime_st;	  /* the runtime as checked */
 };
 
 /* The path in force: the flag, then $CLAMPDOWN_CONFIG, then the default. */
@@ -30,8 +33,7 @@ int node_config_load(const char *path, struct node_config *ret, struct cd_error 
     __attribute__((nonnull, warn_unused_result));
 
 /* The runtime must be an executable that is not clampdown itself. */
-int node_config_check_runtime(const struct node_config *c, struct cd_error *err)
-    __attribute__((nonnull, warn_unused_result));
+int node_config_check_runtime(struct node_config *c, struct cd_error *err) __attribute__((nonnull, warn_unused_result));
 
 bool node_config_selectable(const struct node_config *c, const char *profile) __attribute__((nonnull));
 

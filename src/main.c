@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "fastpath.h"
 #include "harden.h"
 #include "hook.h"
 #include "node_config.h"
@@ -59,6 +60,9 @@ int main(int argc, char **argv)
 
 	size_t seed = 0;
 
+	/* where the entry point did not try it (a dynamic build) */
+	if (!fastpath_tried())
+		fastpath_try(argc, argv, environ);
 	/* jansson seeds its hash tables from /dev/urandom (open, read, close): one call does it */
 	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == sizeof(seed))
 		json_object_seed(seed);
@@ -75,6 +79,7 @@ int main(int argc, char **argv)
 		return refuse(&a, &err);
 	if (runc_args_hardens(&a) && harden(&a, &cfg, &err) < 0)
 		return refuse(&a, &err);
+	fastpath_record(argc, argv, environ, cfg.runtime, &cfg.st, &cfg.runtime_st, cfg.cache_dir != NULL);
 	runtime_argv = runc_args_runtime_argv(&a, cfg.runtime);
 	if (!runtime_argv) {
 		cd_err(&err, ENOMEM, "out of memory");

@@ -105,7 +105,6 @@ int node_config_load(const char *path, struct node_config *ret, struct cd_error 
 {
 	cleanup_free char *text = NULL;
 	struct jpath at = { .path = "" };
-	struct stat st;
 	size_t len = 0;
 	int r;
 
@@ -113,7 +112,7 @@ int node_config_load(const char *path, struct node_config *ret, struct cd_error 
 	snprintf(ret->path, sizeof(ret->path), "%s", path);
 	at.file = ret->path;
 	/* operators manage this file; a symlink (a ConfigMap) is fine */
-	r = fs_read_at(AT_FDCWD, path, false, 1u << 20, &text, &len, &st, err);
+	r = fs_read_at(AT_FDCWD, path, false, 1u << 20, &text, &len, &ret->st, err);
 	if (r < 0) {
 		cd_err_prefix(err, "node config: ");
 		return cd_err_hint(err,
@@ -128,20 +127,20 @@ int node_config_load(const char *path, struct node_config *ret, struct cd_error 
 	return load_fields(ret, &at, err);
 }
 
-int node_config_check_runtime(const struct node_config *c, struct cd_error *err)
+int node_config_check_runtime(struct node_config *c, struct cd_error *err)
 {
-	struct stat rt, self;
+	struct stat *rt = &c->runtime_st, self;
 
-	if (stat(c->runtime, &rt) < 0)
+	if (stat(c->runtime, rt) < 0)
 		return cd_err_sys(err, "%s: runtime \"%s\" (set \"runtime\" to runc's or crun's path)", c->path,
 				  c->runtime);
-	if (!S_ISREG(rt.st_mode) || access(c->runtime, X_OK) < 0)
+	if (!S_ISREG(rt->st_mode) || access(c->runtime, X_OK) < 0)
 		return cd_err(err, EACCES,
 			      "%s: runtime \"%s\" is not an executable file; point it at the real runc or crun",
 			      c->path, c->runtime);
 	if (stat("/proc/self/exe", &self) < 0)
 		return cd_err_sys(err, "cannot stat /proc/self/exe");
-	if (rt.st_dev == self.st_dev && rt.st_ino == self.st_ino)
+	if (rt->st_dev == self.st_dev && rt->st_ino == self.st_ino)
 		return cd_err(err, ELOOP, "%s: runtime \"%s\" is clampdown itself; point it at the real runc or crun",
 			      c->path, c->runtime);
 	return 0;

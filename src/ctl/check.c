@@ -122,7 +122,7 @@ static void check_profiles(const struct node_config *cfg, struct tally *t)
 }
 
 /* The runtime must be runc or crun, not clampdown (under any name it is installed as) or clampctl. */
-static void check_runtime(const struct node_config *cfg, struct tally *t)
+static void check_runtime(struct node_config *cfg, struct tally *t)
 {
 	const char *base = strrchr(cfg->runtime, '/');
 	struct cd_error err = { 0 };

@@ -210,6 +210,8 @@ e2e_setup() {
 	WORK=$(mktemp -d "/tmp/clampdown-$1.XXXXXX")
 	ROOTS="$WORK/state"
 	mkdir -p "$ROOTS"
+	# the fast path's records: this suite's own, not the node's /run/clampdown
+	export CLAMPDOWN_RUN_DIR="$WORK/run-records"
 	trap e2e_cleanup EXIT
 }
 
