@@ -26,15 +26,15 @@ make_bundle "$WORK/tpl" "$WORK/rootfs" "true" '.process.args=["/bin/true"]'
 mkdir -p "$WORK/run" && mount -t tmpfs tmpfs "$WORK/run" && trap 'cd /; umount "$WORK/run"; restore_cgroups; rm -rf "$WORK"' EXIT
 B="$WORK/run/b"
 
-now() { date +%s%N; }
+# timings read $EPOCHREALTIME (µs): no process is started to read the clock
 # sample NAME CONFIG COMMAND...: CONFIG as the bundle's config.json, then one timing in µs appended to $WORK/NAME
 sample() {
 	local name=$1 cfg=$2 t0
 	shift 2
 	cp "$cfg" "$B/config.json"
-	t0=$(now)
+	t0=${EPOCHREALTIME/./}
 	"$@" >/dev/null 2>&1 || { echo "bench: $name failed: $*" >&2; exit 1; }
-	echo $((($(now) - t0) / 1000)) >>"$WORK/$name"
+	echo $((${EPOCHREALTIME/./} - t0)) >>"$WORK/$name"
 }
 median_of() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 median() { median_of <"$WORK/$1"; }
@@ -56,6 +56,13 @@ cc -O2 -static -o "$WORK/shim" -x c - <<'C'
 #include <unistd.h>
 int main(int argc, char **argv) { (void)argc; execv(argv[1], argv + 1); return 127; }
 C
+# and a runtime that does nothing (exits 0): what a passthrough adds, without runc's own 10 ms
+cc -O2 -static -nostdlib -o "$WORK/noop" -x c - <<'C'
+__asm__(".globl _start\n_start:\n xor %edi, %edi\n mov $60, %eax\n syscall\n");
+C
+node_config "$WORK/noop.json" "$WORK/noop" "$TOP/profiles" "$WORK/decisions.jsonl" \
+	'.decision_log=null | .cache_dir=$ENV.WORK + "/cache"'
+node_config "$WORK/noop-full.json" "$WORK/noop" "$TOP/profiles" "$WORK/decisions.jsonl" '.decision_log=null | .cache_dir=null'
 cc -O2 -static -nostdlib -fno-stack-protector -o "$WORK/rawshim" -x c - <<'C'
 __asm__(".globl _start\n_start:\n mov (%rsp), %rax\n lea 16(%rsp), %rsi\n lea 16(%rsp,%rax,8), %rdx\n"
 	" mov (%rsi), %rdi\n mov $59, %eax\n syscall\n mov $127, %edi\n mov $60, %eax\n syscall\n");
@@ -99,13 +106,26 @@ cp "$WORK/run/p.json" "$WORK/run/proc-hardened.json"
 timed() {
 	local name=$1 t0
 	shift
-	t0=$(now)
+	t0=${EPOCHREALTIME/./}
 	"$@" >/dev/null || { echo "bench: $name failed: $*" >&2; exit 1; }
-	echo $((($(now) - t0) / 1000)) >>"$WORK/$name"
+	echo $((${EPOCHREALTIME/./} - t0)) >>"$WORK/$name"
 }
 # the fast path records a node config that has not changed for a second; the first state writes it
-while [ $(($(date +%s) - $(stat -c %Z "$WORK/runc.json"))) -le 1 ]; do sleep 0.2; done
+while [ $(($(date +%s) - $(stat -c %Z "$WORK/noop-full.json"))) -le 1 ]; do sleep 0.2; done
 "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$WORK/st" state sleeper >/dev/null
+"$CLAMPDOWN" --clampdown-config="$WORK/noop.json" state x
+noop_variants=(noop rawshim-noop shim-noop cd-noop cd-noop-full)
+for i in $(seq $((N * 10))); do
+	for v in $(printf '%s\n' "${noop_variants[@]}" | shuf); do
+		case $v in
+		noop) timed noop "$WORK/noop" state x ;;
+		rawshim-noop) timed rawshim-noop "$WORK/rawshim" "$WORK/noop" state x ;;
+		shim-noop) timed shim-noop "$WORK/shim" "$WORK/noop" state x ;;
+		cd-noop) timed cd-noop "$CLAMPDOWN" --clampdown-config="$WORK/noop.json" state x ;;
+		cd-noop-full) timed cd-noop-full "$CLAMPDOWN" --clampdown-config="$WORK/noop-full.json" state x ;;
+		esac
+	done
+done
 state_variants=(state rawshim-state shim-state cd-state cd-state-full)
 for i in $(seq $((N * 3))); do
 	for v in $(printf '%s\n' "${state_variants[@]}" | shuf); do
@@ -180,6 +200,11 @@ row "state, through an exec-only shim without libc" rawshim-state "+$(paired_dif
 row "state, through an exec-only shim, static glibc" shim-state "+$(paired_diff shim-state state) µs: glibc's startup on top"
 row "state, through clampdown (fast path)" cd-state "+$(paired_diff cd-state state) µs; +$(paired_diff cd-state rawshim-state) µs over the floor"
 row "state, through clampdown, full path (cache_dir null)" cd-state-full "+$(paired_diff cd-state-full state) µs"
+row "passthrough to a runtime that only exits" noop ""
+row "the same through an exec-only shim without libc" rawshim-noop "+$(paired_diff rawshim-noop noop) µs: the floor"
+row "the same through an exec-only shim, static glibc" shim-noop "+$(paired_diff shim-noop noop) µs"
+row "the same through clampdown (fast path)" cd-noop "+$(paired_diff cd-noop noop) µs; +$(paired_diff cd-noop rawshim-noop) µs over the floor"
+row "the same through clampdown, full path (cache_dir null)" cd-noop-full "+$(paired_diff cd-noop-full noop) µs"
 row "exec --process, runc (the hardened process file)" exec
 row "exec --process, through clampdown" cd-exec "$(vs cd-exec exec)"
 printf '| rewrite alone, runc spec config, first merge of its seccomp (%s bytes) | %s instructions | |\n' \

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "arena.h"
 #include "fastpath.h"
 #include "harden.h"
 #include "hook.h"
@@ -63,6 +64,10 @@ int main(int argc, char **argv)
 	/* where the entry point did not try it (a dynamic build) */
 	if (!fastpath_tried())
 		fastpath_try(argc, argv, environ);
+#ifdef CLAMPDOWN_ARENA
+	/* the shipped static build; valgrind and ASan builds keep malloc's per-object checks */
+	arena_for_jansson();
+#endif
 	/* jansson seeds its hash tables from /dev/urandom (open, read, close): one call does it */
 	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == sizeof(seed))
 		json_object_seed(seed);

@@ -38,6 +38,16 @@ static int append_line(const char *path, const char *line, size_t len)
 	return (size_t)k == len ? 0 : -EIO;
 }
 
+/* Compact JSON text, malloc'd (jansson's own json_dumps allocates with its allocator). */
+static char *dump(const json_t *v)
+{
+	struct cd_error err;
+	char *text = NULL;
+	size_t len;
+
+	return v && json_text_dump(v, &text, &len, &err) == 0 ? text : NULL;
+}
+
 /* runc's logrus line: JSON for --log-format json, else logrus' text format. */
 static void log_line(const struct runc_args *a, const char *level, const char *msg)
 {
@@ -50,7 +60,7 @@ static void log_line(const struct runc_args *a, const char *level, const char *m
 	report_time(ts, sizeof(ts));
 	if (a->log_format && !strcmp(a->log_format, "json")) {
 		j = json_pack("{s:s, s:s, s:s}", "level", level, "msg", msg, "time", ts);
-		line = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+		line = dump(j);
 		json_decref(j);
 		if (line) {
 			char *nl = NULL;
@@ -65,7 +75,7 @@ static void log_line(const struct runc_args *a, const char *level, const char *m
 		json_t *s = json_string(msg);
 
 		/* logrus quotes like Go's %q; a JSON string is the same for printable text */
-		q = s ? json_dumps(s, JSON_ENCODE_ANY) : NULL;
+		q = dump(s);
 		json_decref(s);
 		if (q && asprintf(&line, "time=\"%s\" level=%s msg=%s\n", ts, level, q) < 0)
 			line = NULL;

@@ -1,3 +1,9 @@
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "json_text.h"
 #include "pathutil.h"
 #include "units.h"
 #include "unit.h"
@@ -71,6 +77,46 @@ START_TEST(paths)
 }
 END_TEST
 
+/* Check forks per test: the arena stays in this test's process. */
+START_TEST(jansson_on_the_arena)
+{
+	json_t *root, *big, *arr, *back;
+	struct cd_error err;
+	char *text, *pad = malloc(100001);
+	size_t len;
+
+	arena_for_jansson();
+	memset(pad, 'x', 100000);
+	pad[100000] = '\0';
+	root = json_object();
+	arr = json_array();
+	ck_assert_int_eq(json_object_set_new(root, "list", arr), 0);
+	/* small values from blocks, across many of them; each aligned for any type */
+	for (int i = 0; i < 20000; i++) {
+		json_t *v = json_integer(i);
+
+		ck_assert_uint_eq((uintptr_t)v % alignof(max_align_t), 0);
+		ck_assert_int_eq(json_array_append_new(arr, v), 0);
+	}
+	/* a large one on its own, freed when its value is */
+	big = json_string(pad);
+	ck_assert_ptr_nonnull(big);
+	ck_assert_int_eq(json_object_set_new(root, "big", big), 0);
+	ck_assert_int_eq(json_object_set_new(root, "gone", json_string(pad)), 0);
+	ck_assert_int_eq(json_object_del(root, "gone"), 0);
+	ck_assert_int_eq(json_text_dump(root, &text, &len, &err), 0);
+	/* the same tree read back (also from the arena) */
+	ck_assert_int_eq(json_text_load(text, len, "arena", &back, &err), 0);
+	ck_assert(json_equal(root, back));
+	ck_assert_int_eq(strncmp(text, "{\"list\":[0,1,2,", 15), 0);
+	ck_assert_int_eq(json_string_length(json_object_get(back, "big")), 100000);
+	json_decref(back);
+	free(text);
+	json_decref(root);
+	free(pad);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("util");
@@ -79,6 +125,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, sizes);
 	tcase_add_test(tc, integers);
 	tcase_add_test(tc, paths);
+	tcase_add_test(tc, jansson_on_the_arena);
 	suite_add_tcase(s, tc);
 	return s;
 }
