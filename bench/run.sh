@@ -57,12 +57,12 @@ cc -O2 -static -o "$WORK/shim" -x c - <<'C'
 int main(int argc, char **argv) { (void)argc; execv(argv[1], argv + 1); return 127; }
 C
 # and a runtime that does nothing (exits 0): what a passthrough adds, without runc's own 10 ms
-cc -O2 -static -nostdlib -o "$WORK/noop" -x c - <<'C'
+cc -O2 -static -nostdlib -o "$WORK/noop-runtime" -x c - <<'C'
 __asm__(".globl _start\n_start:\n xor %edi, %edi\n mov $60, %eax\n syscall\n");
 C
-node_config "$WORK/noop.json" "$WORK/noop" "$TOP/profiles" "$WORK/decisions.jsonl" \
+node_config "$WORK/noop.json" "$WORK/noop-runtime" "$TOP/profiles" "$WORK/decisions.jsonl" \
 	'.decision_log=null | .cache_dir=$ENV.WORK + "/cache"'
-node_config "$WORK/noop-full.json" "$WORK/noop" "$TOP/profiles" "$WORK/decisions.jsonl" '.decision_log=null | .cache_dir=null'
+node_config "$WORK/noop-full.json" "$WORK/noop-runtime" "$TOP/profiles" "$WORK/decisions.jsonl" '.decision_log=null | .cache_dir=null'
 cc -O2 -static -nostdlib -fno-stack-protector -o "$WORK/rawshim" -x c - <<'C'
 __asm__(".globl _start\n_start:\n mov (%rsp), %rax\n lea 16(%rsp), %rsi\n lea 16(%rsp,%rax,8), %rdx\n"
 	" mov (%rsi), %rdi\n mov $59, %eax\n syscall\n mov $127, %edi\n mov $60, %eax\n syscall\n");
@@ -118,9 +118,9 @@ noop_variants=(noop rawshim-noop shim-noop cd-noop cd-noop-full)
 for i in $(seq $((N * 10))); do
 	for v in $(printf '%s\n' "${noop_variants[@]}" | shuf); do
 		case $v in
-		noop) timed noop "$WORK/noop" state x ;;
-		rawshim-noop) timed rawshim-noop "$WORK/rawshim" "$WORK/noop" state x ;;
-		shim-noop) timed shim-noop "$WORK/shim" "$WORK/noop" state x ;;
+		noop) timed noop "$WORK/noop-runtime" state x ;;
+		rawshim-noop) timed rawshim-noop "$WORK/rawshim" "$WORK/noop-runtime" state x ;;
+		shim-noop) timed shim-noop "$WORK/shim" "$WORK/noop-runtime" state x ;;
 		cd-noop) timed cd-noop "$CLAMPDOWN" --clampdown-config="$WORK/noop.json" state x ;;
 		cd-noop-full) timed cd-noop-full "$CLAMPDOWN" --clampdown-config="$WORK/noop-full.json" state x ;;
 		esac
