@@ -88,11 +88,17 @@ run_variant() {
 	cd-crun) sample cd-crun "$T" "$CLAMPDOWN" --clampdown-config="$WORK/crun.json" --root "$WORK/cst" run "c$i" ;;
 	esac
 }
-for i in $(seq "$N"); do
-	for v in $(printf '%s\n' "${variants[@]}" | shuf); do
-		run_variant "$i" "$v"
+# rounds COUNT FN VARIANT...: COUNT rounds, each calling FN ROUND VARIANT for every variant, shuffled
+rounds() {
+	local n=$1 fn=$2 i v
+	shift 2
+	for i in $(seq "$n"); do
+		for v in $(printf '%s\n' "$@" | shuf); do
+			"$fn" "$i" "$v"
+		done
 	done
-done
+}
+rounds "$N" run_variant "${variants[@]}"
 
 echo "passthrough state and exec --process..." >&2
 jq '.process.args=["sleep","600"]' "$T" >config.json
@@ -114,37 +120,39 @@ timed() {
 while [ $(($(date +%s) - $(stat -c %Z "$WORK/noop-full.json"))) -le 1 ]; do sleep 0.2; done
 "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$WORK/st" state sleeper >/dev/null
 "$CLAMPDOWN" --clampdown-config="$WORK/noop.json" state x
-noop_variants=(noop rawshim-noop shim-noop cd-noop cd-noop-full)
-for i in $(seq $((N * 10))); do
-	for v in $(printf '%s\n' "${noop_variants[@]}" | shuf); do
-		case $v in
-		noop) timed noop "$WORK/noop-runtime" state x ;;
-		rawshim-noop) timed rawshim-noop "$WORK/rawshim" "$WORK/noop-runtime" state x ;;
-		shim-noop) timed shim-noop "$WORK/shim" "$WORK/noop-runtime" state x ;;
-		cd-noop) timed cd-noop "$CLAMPDOWN" --clampdown-config="$WORK/noop.json" state x ;;
-		cd-noop-full) timed cd-noop-full "$CLAMPDOWN" --clampdown-config="$WORK/noop-full.json" state x ;;
-		esac
-	done
-done
-state_variants=(state rawshim-state shim-state cd-state cd-state-full)
-for i in $(seq $((N * 3))); do
-	for v in $(printf '%s\n' "${state_variants[@]}" | shuf); do
-		case $v in
-		state) timed state "$RUNC" --root "$WORK/st" state sleeper ;;
-		rawshim-state) timed rawshim-state "$WORK/rawshim" "$RUNC" --root "$WORK/st" state sleeper ;;
-		shim-state) timed shim-state "$WORK/shim" "$RUNC" --root "$WORK/st" state sleeper ;;
-		cd-state) timed cd-state "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$WORK/st" state sleeper ;;
-		cd-state-full) timed cd-state-full "$CLAMPDOWN" --clampdown-config="$WORK/full.json" --root "$WORK/st" \
-			state sleeper ;;
-		esac
-	done
-done
-for i in $(seq "$N"); do
-	cp "$WORK/run/proc-hardened.json" "$WORK/run/p.json"
-	timed exec "$RUNC" --root "$WORK/st" exec --process "$WORK/run/p.json" sleeper
-	cp "$WORK/run/proc.json" "$WORK/run/p.json"
-	timed cd-exec "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$WORK/st" exec --process "$WORK/run/p.json" sleeper
-done
+run_noop() {
+	case $2 in
+	noop) timed noop "$WORK/noop-runtime" state x ;;
+	rawshim-noop) timed rawshim-noop "$WORK/rawshim" "$WORK/noop-runtime" state x ;;
+	shim-noop) timed shim-noop "$WORK/shim" "$WORK/noop-runtime" state x ;;
+	cd-noop) timed cd-noop "$CLAMPDOWN" --clampdown-config="$WORK/noop.json" state x ;;
+	cd-noop-full) timed cd-noop-full "$CLAMPDOWN" --clampdown-config="$WORK/noop-full.json" state x ;;
+	esac
+}
+rounds $((N * 10)) run_noop noop rawshim-noop shim-noop cd-noop cd-noop-full
+run_state() {
+	case $2 in
+	state) timed state "$RUNC" --root "$WORK/st" state sleeper ;;
+	rawshim-state) timed rawshim-state "$WORK/rawshim" "$RUNC" --root "$WORK/st" state sleeper ;;
+	shim-state) timed shim-state "$WORK/shim" "$RUNC" --root "$WORK/st" state sleeper ;;
+	cd-state) timed cd-state "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$WORK/st" state sleeper ;;
+	cd-state-full) timed cd-state-full "$CLAMPDOWN" --clampdown-config="$WORK/full.json" --root "$WORK/st" state sleeper ;;
+	esac
+}
+rounds $((N * 3)) run_state state rawshim-state shim-state cd-state cd-state-full
+run_exec() {
+	case $2 in
+	exec)
+		cp "$WORK/run/proc-hardened.json" "$WORK/run/p.json"
+		timed exec "$RUNC" --root "$WORK/st" exec --process "$WORK/run/p.json" sleeper
+		;;
+	cd-exec)
+		cp "$WORK/run/proc.json" "$WORK/run/p.json"
+		timed cd-exec "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$WORK/st" exec --process "$WORK/run/p.json" sleeper
+		;;
+	esac
+}
+rounds "$N" run_exec exec cd-exec
 "$RUNC" --root "$WORK/st" delete -f sleeper
 
 # the rewrite alone: instructions counted by callgrind up to execve (a build that dumps there),

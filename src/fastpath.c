@@ -79,33 +79,22 @@ static int global_flags(int argc, char **argv, uint64_t *drop, const char **conf
 	int i = 1;
 
 	while (i < argc && argv[i][0] == '-') {
-		const char *name = argv[i] + 1 + (argv[i][1] == '-'), *value;
+		const char *name = argv[i] + 1 + (argv[i][1] == '-');
 		size_t n = 0;
-		int f, at = i;
+		bool inline_value;
+		int f;
 
 		while (name[n] && name[n] != '=')
 			n++;
+		inline_value = name[n] == '=';
 		f = find(flags, COUNT(flags), name, n);
-		if (f < 0 || (f >= FLAG_VALUES && name[n]))
+		if (f < 0 || (f >= FLAG_VALUES && inline_value) || (f < FLAG_VALUES && !inline_value && i + 1 >= argc))
 			return -1;
-		if (f >= FLAG_VALUES) {
-			i++;
-			continue;
-		}
-		if (name[n]) {
-			value = name + n + 1;
-			i++;
-		} else if (i + 1 < argc) {
-			value = argv[i + 1];
-			*drop |= f == FLAG_CLAMPDOWN_CONFIG ? UINT64_C(1) << (i + 1) : 0;
-			i += 2;
-		} else {
-			return -1;
-		}
 		if (f == FLAG_CLAMPDOWN_CONFIG) {
-			*config = value;
-			*drop |= UINT64_C(1) << at;
+			*config = inline_value ? name + n + 1 : argv[i + 1];
+			*drop |= UINT64_C(1) << i | (inline_value ? 0 : UINT64_C(1) << (i + 1));
 		}
+		i += f < FLAG_VALUES && !inline_value ? 2 : 1;
 	}
 	return i < argc ? i : -1;
 }

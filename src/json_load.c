@@ -569,15 +569,20 @@ static int load_root(struct parser *ps, json_t *root, json_t **ret)
 	return -ps->err->code;
 }
 
-int json_text_load(const char *buf, size_t len, const char *what, json_t **ret, struct cd_error *err)
+static struct parser parser_of(const char *buf, size_t len, const char *what, struct cd_error *err)
 {
-	struct parser ps = {
+	return (struct parser){
 		.p = (const unsigned char *)buf,
 		.start = (const unsigned char *)buf,
 		.end = (const unsigned char *)buf + len,
 		.what = what,
 		.err = err,
 	};
+}
+
+int json_text_load(const char *buf, size_t len, const char *what, json_t **ret, struct cd_error *err)
+{
+	struct parser ps = parser_of(buf, len, what, err);
 
 	return load_root(&ps, parse_value(&ps), ret);
 }
@@ -585,13 +590,7 @@ int json_text_load(const char *buf, size_t len, const char *what, json_t **ret, 
 int json_text_load_path(const char *buf, size_t len, const char *what, const char *const *path, json_t **ret,
 			struct cd_error *err)
 {
-	struct parser ps = {
-		.p = (const unsigned char *)buf,
-		.start = (const unsigned char *)buf,
-		.end = (const unsigned char *)buf + len,
-		.what = what,
-		.err = err,
-	};
+	struct parser ps = parser_of(buf, len, what, err);
 	json_t *root;
 
 	skip_ws(&ps);
