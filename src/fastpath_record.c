@@ -5,22 +5,10 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
-
-/*
- * A file changed within the last second could change again without its
- * timestamps showing it (they tick with the kernel's coarse clock), so a
- * record made from it could outlive the content it was made from.
- */
-static bool settled(const struct stat *st)
-{
-	struct timespec now;
-
-	return clock_gettime(CLOCK_REALTIME, &now) == 0 && now.tv_sec - st->st_ctim.tv_sec > 1;
-}
+#include "fsutil.h"
 
 /* MAGIC, config path, its identity, runtime path, its identity; 0 when a path holds '\n' */
 static size_t render(char *buf, const char *config, const struct stat *config_st, const char *runtime,
@@ -47,7 +35,8 @@ void fastpath_record(int argc, char **argv, char **envp, const char *runtime, co
 	size_t len;
 
 	if (!enabled || !fastpath_supported() || fastpath_argv(argc, argv, envp, runtime, args, &config) < 0 ||
-	    !settled(config_st) || !settled(runtime_st) || !(len = render(rec, config, config_st, runtime, runtime_st)))
+	    !fs_settled(config_st) || !fs_settled(runtime_st) ||
+	    !(len = render(rec, config, config_st, runtime, runtime_st)))
 		return;
 	dir = fastpath_run_dir(envp);
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -16,7 +17,7 @@ static int read_all(int fd, char *buf, size_t cap, size_t *ret_len)
 	size_t n = 0;
 
 	while (n < cap) {
-		ssize_t k = read(fd, buf + n, cap - n);
+		ssize_t k = pread(fd, buf + n, cap - n, (off_t)n);
 
 		if (k < 0 && errno == EINTR)
 			continue;
@@ -30,16 +31,11 @@ static int read_all(int fd, char *buf, size_t cap, size_t *ret_len)
 	return 0;
 }
 
-int fs_read_at(int dirfd, const char *name, bool nofollow, size_t max, char **ret, size_t *ret_len, struct stat *ret_st,
-	       struct cd_error *err)
+int fs_open_at(int dirfd, const char *name, bool nofollow, size_t max, struct stat *ret_st, struct cd_error *err)
 {
 	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (nofollow ? O_NOFOLLOW : 0);
-	cleanup_close int fd = -1;
-	cleanup_free char *buf = NULL;
-	size_t n = 0;
-	int r;
+	cleanup_close int fd = openat(dirfd, name, flags);
 
-	fd = openat(dirfd, name, flags);
 	if (fd < 0 && errno == ELOOP && nofollow)
 		return cd_err(err, ELOOP, "%s: is a symbolic link; clampdown does not follow it", name);
 	if (fd < 0)
@@ -51,21 +47,45 @@ int fs_read_at(int dirfd, const char *name, bool nofollow, size_t max, char **re
 	if ((size_t)ret_st->st_size > max)
 		return cd_err(err, EFBIG, "%s: %lld bytes, more than the %zu clampdown reads", name,
 			      (long long)ret_st->st_size, max);
+	return steal_fd(&fd);
+}
+
+int fs_read_opened(int fd, const char *name, const struct stat *st, char **ret, size_t *ret_len, struct cd_error *err)
+{
+	cleanup_free char *buf = NULL;
+	size_t n = 0;
+	int r;
+
 	/* one byte more than the size, to see a file that grows while read */
-	buf = malloc((size_t)ret_st->st_size + 2);
+	buf = malloc((size_t)st->st_size + 2);
 	if (!buf)
 		return cd_err(err, ENOMEM, "out of memory");
-	r = read_all(fd, buf, (size_t)ret_st->st_size + 1, &n);
+	r = read_all(fd, buf, (size_t)st->st_size + 1, &n);
 	if (r < 0) {
 		errno = -r;
 		return cd_err_sys(err, "%s: cannot read", name);
 	}
-	if (n != (size_t)ret_st->st_size)
+	if (n != (size_t)st->st_size)
 		return cd_err(err, EAGAIN, "%s: changed size while being read", name);
 	buf[n] = '\0';
 	*ret = steal_pointer(&buf);
 	*ret_len = n;
 	return 0;
+}
+
+int fs_read_at(int dirfd, const char *name, bool nofollow, size_t max, char **ret, size_t *ret_len, struct stat *ret_st,
+	       struct cd_error *err)
+{
+	cleanup_close int fd = fs_open_at(dirfd, name, nofollow, max, ret_st, err);
+
+	return fd < 0 ? fd : fs_read_opened(fd, name, ret_st, ret, ret_len, err);
+}
+
+bool fs_settled(const struct stat *st)
+{
+	struct timespec now;
+
+	return clock_gettime(CLOCK_REALTIME, &now) == 0 && now.tv_sec - st->st_ctim.tv_sec > 1;
 }
 
 int fs_read_fd(int fd, const char *what, size_t max, char **ret, size_t *ret_len, struct cd_error *err)

@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cleanup.h"
+#include "fastpath.h"
 #include "fsutil.h"
 #include "json_text.h"
 #include "rules.h"
@@ -21,9 +23,9 @@
 #define DEFAULT_FILE "seccomp/default.json"
 
 struct seccomp_conf {
-	char *text; /* the node's profile, parsed only when a merge is not in the cache */
-	size_t len;
-	char file[4096];
+	char *file;	/* the node's profile: dir/rel, as messages and the cache key name it */
+	int fd;		/* opened when loaded, read only when a merge is not in the cache */
+	struct stat st; /* as opened: its identity keys the cache */
 };
 
 static const char *const keys[] = { "profile", NULL };
@@ -32,8 +34,11 @@ static void free_conf(void *p)
 {
 	struct seccomp_conf *c = p;
 
-	if (c)
-		free(c->text);
+	if (c) {
+		free(c->file);
+		if (c->fd >= 0)
+			close(c->fd);
+	}
 	free(c);
 }
 
@@ -42,22 +47,22 @@ static bool plain_relative(const char *rel)
 	return *rel && *rel != '/' && !strstr(rel, "..");
 }
 
-static int read_profile(struct seccomp_conf *c, const char *profile_file, const char *rel, const struct jpath *at,
+static int open_profile(struct seccomp_conf *c, const char *profile_file, const char *rel, const struct jpath *at,
 			struct cd_error *err)
 {
-	cleanup_close int dfd = -1;
 	const char *slash = strrchr(profile_file, '/');
-	char dir[4096];
-	struct stat st;
-	int r;
+	cleanup_free char *dir = slash ? strndup(profile_file, (size_t)(slash - profile_file)) : strdup(".");
+	cleanup_close int dfd = -1;
 
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - profile_file) : 1, slash ? profile_file : ".");
-	snprintf(c->file, sizeof(c->file), "%s/%s", dir, rel);
+	if (!dir || asprintf(&c->file, "%s/%s", dir, rel) < 0) {
+		c->file = NULL;
+		return cd_err(err, ENOMEM, "out of memory");
+	}
 	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return cd_err_sys(err, "%s: %s.profile: %s", at->file, at->path, dir);
-	r = fs_read_at(dfd, rel, true, 4u << 20, &c->text, &c->len, &st, err);
-	return r < 0 ? cd_err_prefix(err, "%s: %s.profile: ", at->file, at->path) : 0;
+	c->fd = fs_open_at(dfd, rel, true, 4u << 20, &c->st, err);
+	return c->fd < 0 ? cd_err_prefix(err, "%s: %s.profile: ", at->file, at->path) : 0;
 }
 
 static int load(const json_t *obj, const struct jpath *at, void **ret_conf, struct cd_error *err)
@@ -68,13 +73,14 @@ static int load(const json_t *obj, const struct jpath *at, void **ret_conf, stru
 
 	if (!c)
 		return cd_err(err, ENOMEM, "out of memory");
+	c->fd = -1;
 	*ret_conf = c;
 	r = jget_string(obj, "profile", false, at, &rel, err);
 	if (r >= 0 && !plain_relative(rel))
 		r = jget_err(err, EINVAL, at, "profile", "\"%s\" must be a path under the profile directory", rel);
-	/* an off rule never runs: its profile file is not read */
+	/* an off rule never runs: its profile file is not opened */
 	if (r >= 0 && strcmp(json_string_value(json_object_get(obj, "mode")) ?: "", "off"))
-		r = read_profile(c, at->file, rel, at, err);
+		r = open_profile(c, at->file, rel, at, err);
 	return r;
 }
 
@@ -100,34 +106,34 @@ struct merged {
 
 /*
  * Everything the merge depends on, in one buffer compared whole on a cache
- * hit. The container's own profile as text ends it: *ret_own is its length.
+ * hit. The node's profile is known by its name and identity (it is settled:
+ * any change to it since shows in its ctime), the container's own profile by
+ * its text, which ends the key: *ret_own is its length.
  */
 static char *merge_key(const struct seccomp_conf *conf, const struct sc_render *rd, const json_t *sec, size_t *ret_len,
 		       size_t *ret_own)
 {
 	cleanup_free char *caps = NULL, *own = NULL;
 	size_t ncaps = 4, nown = 4, len;
-	char *key = NULL;
+	char id[FASTPATH_ID_MAX], *key = NULL;
 	int n;
 
 	if ((rd->caps && json_text_dump(rd->caps, &caps, &ncaps, &(struct cd_error){ 0 }) < 0) ||
 	    (sec && json_text_dump(sec, &own, &nown, &(struct cd_error){ 0 }) < 0))
 		return NULL;
+	fastpath_id(&conf->st, id);
 	/* the node profile's name too: its warnings name it */
-	len = conf->len + ncaps + nown + strlen(conf->file) + 256;
+	len = ncaps + nown + strlen(conf->file) + sizeof(id) + 256;
 	key = malloc(len);
 	if (!key)
 		return NULL;
-	n = snprintf(key, len, "libseccomp %s arch %d %s %s kernel %d.%d.%d\ncaps %zu %s\nnode %s\n%zu ",
+	n = snprintf(key, len, "libseccomp %s arch %d %s %s kernel %d.%d.%d\ncaps %zu %s\nnode %s\n%scontainer %zu ",
 		     sc_lsc_version(), sc_arch_native(), rd->goarch ?: "", rd->machine ?: "", rd->kernel[0],
-		     rd->kernel[1], rd->kernel[2], ncaps, caps ?: "null", conf->file, conf->len);
-	if (n < 0 || (size_t)n + conf->len + nown + 16 > len) {
+		     rd->kernel[1], rd->kernel[2], ncaps, caps ?: "null", conf->file, id, nown);
+	if (n < 0 || (size_t)n + nown > len) {
 		free(key);
 		return NULL;
 	}
-	memcpy(key + n, conf->text, conf->len);
-	n += (int)conf->len;
-	n += snprintf(key + n, len - (size_t)n, "\ncontainer %zu ", nown);
 	memcpy(key + n, own ?: "null", nown);
 	*ret_len = (size_t)n + nown;
 	*ret_own = nown;
@@ -155,7 +161,9 @@ static int make_merge(struct rule_ctx *ctx, const struct seccomp_conf *conf, str
 	struct jpath at = { ctx->source, "linux.seccomp" }, nat = { conf->file, "" };
 	struct sc_profile a = { 0 }, b = { 0 };
 	cleanup_json json_t *node = NULL;
+	cleanup_free char *text = NULL;
 	bool present = sec && !json_is_null(sec);
+	size_t len = 0;
 	int r;
 
 	if (present)
@@ -163,7 +171,9 @@ static int make_merge(struct rule_ctx *ctx, const struct seccomp_conf *conf, str
 	else /* unconfined: every syscall on every architecture */
 		a = (struct sc_profile){ .def = sc_action_of(SC_ALLOW), .arches = UINT32_MAX }, r = 0;
 	if (r >= 0)
-		r = json_text_load(conf->text, conf->len, conf->file, &node, ctx->err);
+		r = fs_read_opened(conf->fd, conf->file, &conf->st, &text, &len, ctx->err);
+	if (r >= 0)
+		r = json_text_load(text, len, conf->file, &node, ctx->err);
 	if (r >= 0)
 		r = sc_profile_parse(node, SC_SRC_NODE, rd, &nat, &b, ctx->err);
 	if (r >= 0)
@@ -240,7 +250,12 @@ static int merge(struct rule_ctx *ctx, const struct seccomp_conf *conf, const js
 	if (!warnings)
 		return cd_err(ctx->err, ENOMEM, "out of memory");
 	sc_render_host(&rd, json_is_array(caps) ? caps : NULL, warnings);
-	key = ctx->cache_dir ? merge_key(conf, &rd, sec, &klen, &nown) : NULL;
+	/*
+	 * A profile changed within the last second is read, not known by its
+	 * identity. (Changed after it was opened, it is read as changed, and its
+	 * entry is stored under an identity no later stat will show.)
+	 */
+	key = ctx->cache_dir && fs_settled(&conf->st) ? merge_key(conf, &rd, sec, &klen, &nown) : NULL;
 	if (key && sc_cache_get(ctx->cache_dir, key, klen, &m.cached) && entry_ok(m.cached.meta)) {
 		m.entry = json_incref(m.cached.meta);
 		m.checked = true;

@@ -143,6 +143,15 @@ node_config() {
 
 # marker_runtime FILE: real runc behind a wrapper that touches $WORK/started,
 # so a test can tell whether clampdown started the runtime
+# wait_settled FILE...: until each file's last change is over a second old, as clampdown
+# wants before it knows a file by its identity (the seccomp merge cache, the fast path's record)
+wait_settled() {
+	local f
+	for f; do
+		while [ $(($(date +%s) - $(stat -c %Z "$f"))) -le 1 ]; do sleep 0.2; done
+	done
+}
+
 marker_runtime() {
 	printf '#!/bin/sh\ntouch "%s/started"\nexec "%s" "$@"\n' "$WORK" "$RUNC" >"$1"
 	chmod +x "$1"

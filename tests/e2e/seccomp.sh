@@ -8,6 +8,8 @@ e2e_setup seccomp
 make_rootfs "$WORK/rootfs"
 build_sysprobe "$WORK/rootfs"
 mkdir -p "$WORK/profiles" && cp -r "$TOP"/profiles/*.json "$TOP"/profiles/seccomp "$WORK/profiles/"
+# the merge cache knows the node's profile by its identity, once it is over a second old
+wait_settled "$WORK/profiles/seccomp/default.json"
 LOG="$WORK/decisions.jsonl"
 prepare_cgroups_for_crun
 
@@ -113,6 +115,34 @@ make_bundle "$b" "$WORK/rootfs" "echo ran" '.annotations={"io.clampdown.profile"
 run s-deny2 "$WORK/modes.json" "$b"
 expect_match "deny: an allow-all default is unconfined too" "$(cat "$b.err")" \
 	"linux.seccomp.defaultAction: the default action runs every syscall"
+
+# the node's profile is known by its identity (dev, inode, size, mtime, ctime): edited in place,
+# the next start reads it; within a second of the edit nothing is cached, then it is cached anew
+sp="$WORK/profiles/seccomp/default.json"
+ents=$(ls "$WORK/cache" | wc -l)
+jq '.defaultErrnoRet=38' "$sp" >"$WORK/edited.json" && cat "$WORK/edited.json" >"$sp"
+hit edit1
+expect_eq "a profile edited in place is read at the next start" \
+	"$(jq .linux.seccomp.defaultErrnoRet "$WORK/edit1/config.json")" "38"
+expect_eq "and not cached while it changed within the last second" "$(ls "$WORK/cache" | wc -l)" "$ents"
+wait_settled "$sp"
+hit edit2
+expect_eq "settled: merged again, cached under its new identity" "$(ls "$WORK/cache" | wc -l)" "$((ents + 1))"
+hit edit3
+expect_eq "and the new entry is the one used" "$(jq -c .linux.seccomp "$WORK/edit3/config.json")" \
+	"$(jq -c .linux.seccomp "$WORK/edit1/config.json")"
+newest=$(ls -t "$WORK"/cache/merge-* | head -1)
+expect_eq "the entry names the node's profile by path and identity, not by a copy of its text" \
+	"$(sed -n '4p;5p' "$newest" | cut -d' ' -f1-2,4 | tr '\n' ' ')" "node $sp $(stat -c '%d %i %s' "$sp") "
+# the same size and its old mtime put back (cp -p, rsync -t do that): only its ctime shows the edit
+sed 's/"defaultErrnoRet": 38/"defaultErrnoRet": 39/' "$sp" >"$WORK/edited.json"
+was=$(stat -c '%s %y' "$sp")
+touch -r "$sp" "$WORK/edited.json" && cp -p "$WORK/edited.json" "$sp"
+expect_eq "(the edit kept the profile's size and mtime)" "$(stat -c '%s %y' "$sp")" "$was"
+wait_settled "$sp"
+hit edit4
+expect_eq "an edit hidden from size and mtime is still a new identity: no stale hit" \
+	"$(jq .linux.seccomp.defaultErrnoRet "$WORK/edit4/config.json")" "39"
 
 # audit: recorded, not applied
 b="$WORK/audit"

@@ -2,7 +2,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <time.h>
+
 #include "arena.h"
+#include "fsutil.h"
 #include "json_text.h"
 #include "pathutil.h"
 #include "units.h"
@@ -117,6 +120,49 @@ START_TEST(jansson_on_the_arena)
 }
 END_TEST
 
+/* Opening checks the file before any read; a read starts at 0 and must find the size opened. */
+START_TEST(files)
+{
+	char *dir = unit_tmpdir(), *text = NULL;
+	struct cd_error err;
+	struct timespec now;
+	struct stat st;
+	size_t len;
+	int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC), fd;
+
+	unit_write(dir, "f", "0123456789");
+	ck_assert_int_eq(symlinkat("f", dfd, "link"), 0);
+	ck_assert_int_eq(mkdirat(dfd, "d", 0700), 0);
+	ck_assert_int_eq(fs_open_at(dfd, "link", true, 100, &st, &err), -ELOOP);
+	ck_assert_int_eq(fs_open_at(dfd, "d", true, 100, &st, &err), -EINVAL);
+	ck_assert_int_eq(fs_open_at(dfd, "f", true, 9, &st, &err), -EFBIG);
+	ck_assert_int_eq(fs_open_at(dfd, "none", true, 100, &st, &err), -ENOENT);
+	fd = fs_open_at(dfd, "f", true, 100, &st, &err);
+	ck_assert_int_ge(fd, 0);
+	ck_assert(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	ck_assert_int_eq(lseek(fd, 4, SEEK_SET), 4);
+	ck_assert_int_eq(fs_read_opened(fd, "f", &st, &text, &len, &err), 0);
+	ck_assert_str_eq(text, "0123456789");
+	free(text);
+	unit_write(dir, "f", "012345678");
+	ck_assert_int_eq(fs_read_opened(fd, "f", &st, &text, &len, &err), -EAGAIN);
+	close(fd);
+	close(dfd);
+	unit_rmtree(dir);
+	free(dir);
+	/* known by identity only once its last change is over a second old, and never from the future */
+	clock_gettime(CLOCK_REALTIME, &now);
+	st.st_ctim = now;
+	ck_assert(!fs_settled(&st));
+	st.st_ctim.tv_sec = now.tv_sec - 1;
+	ck_assert(!fs_settled(&st));
+	st.st_ctim.tv_sec = now.tv_sec - 3;
+	ck_assert(fs_settled(&st));
+	st.st_ctim.tv_sec = now.tv_sec + 100;
+	ck_assert(!fs_settled(&st));
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("util");
@@ -126,6 +172,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, integers);
 	tcase_add_test(tc, paths);
 	tcase_add_test(tc, jansson_on_the_arena);
+	tcase_add_test(tc, files);
 	suite_add_tcase(s, tc);
 	return s;
 }
