@@ -13,8 +13,8 @@
 
 struct bundle {
 	int dirfd;
-	char dir[4096]; /* the bundle directory as given (runc resolves relative sources in it) */
-	char path[4096];
+	char *dir;	/* the bundle directory as given (runc resolves relative sources in it) */
+	char *path;	/* its config.json, as messages name it */
 	struct stat st; /* of config.json as read */
 	json_t *spec;
 	int respelled; /* keys renamed to the field runc reads them as: config.json must be written */

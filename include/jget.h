@@ -36,9 +36,23 @@ int jget_int(const json_t *obj, const char *key, bool required, int64_t min, int
 int jget_number(const json_t *obj, const char *key, bool required, const struct jpath *at, double *ret,
 		struct cd_error *err) __attribute__((nonnull, warn_unused_result));
 
-/* An array of at most max absolute paths, cleaned into out[i] (256 bytes each). */
-int jget_paths(const json_t *obj, const char *key, const struct jpath *at, char (*out)[256], size_t max, size_t *ret_n,
+/* Paths, cleaned, in one allocation: free() frees the list and its strings. */
+struct jpaths {
+	size_t n;
+	char *v[];
+};
+
+/*
+ * An array of at most max absolute paths (each under 256 bytes cleaned), as
+ * *ret; an empty list when the key is absent. A profile's lists stay a few
+ * hundred bytes: rules keep no fixed-size tables (fresh pages cost more than
+ * the parse on a container start).
+ */
+int jget_paths(const json_t *obj, const char *key, const struct jpath *at, size_t max, struct jpaths **ret,
 	       struct cd_error *err) __attribute__((nonnull, warn_unused_result));
+
+/* True when list (NULL: empty) holds path exactly. */
+bool jpaths_has(const struct jpaths *list, const char *path);
 
 /* Error about one field: "<file>: <path>.<key>: <reason>". */
 int jget_err(struct cd_error *err, int code, const struct jpath *at, const char *key, const char *fmt, ...)

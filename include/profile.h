@@ -17,7 +17,7 @@ struct rule_inst {
 
 struct profile {
 	char name[129];
-	char path[4096];
+	char *path; /* dir/name.json, as messages name it */
 	struct rule_inst rules[PROFILE_MAX_RULES];
 	size_t nrules;
 };

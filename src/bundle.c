@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -20,14 +21,15 @@ int bundle_load(const char *dir, struct bundle *ret, struct cd_error *err)
 	size_t len = 0;
 	int r;
 
-	char cwd[4096];
+	cleanup_free char *cwd = NULL;
 
 	*ret = (struct bundle){ .dirfd = -1 };
 	/* runc reads config.json relative to the bundle, or to its working directory */
 	if (!dir || !*dir)
-		dir = getcwd(cwd, sizeof(cwd)) ? cwd : ".";
-	snprintf(ret->dir, sizeof(ret->dir), "%s", dir);
-	snprintf(ret->path, sizeof(ret->path), "%s/%s", dir, CONFIG);
+		dir = (cwd = getcwd(NULL, 0)) ? cwd : ".";
+	ret->dir = strdup(dir);
+	if (!ret->dir || asprintf(&ret->path, "%s/%s", dir, CONFIG) < 0)
+		return ret->path = NULL, cd_err(err, ENOMEM, "out of memory");
 	ret->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (ret->dirfd < 0)
 		return cd_err_sys(err, "bundle %s: cannot open", dir);
@@ -59,4 +61,7 @@ void bundle_close(struct bundle *b)
 	if (b->spec)
 		json_decref(b->spec);
 	b->spec = NULL;
+	free(b->dir);
+	free(b->path);
+	b->dir = b->path = NULL;
 }

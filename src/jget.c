@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "json_text.h"
 #include "pathutil.h"
@@ -154,23 +156,56 @@ int jget_number(const json_t *obj, const char *key, bool required, const struct 
 	return 0;
 }
 
-int jget_paths(const json_t *obj, const char *key, const struct jpath *at, char (*out)[256], size_t max, size_t *ret_n,
+/* Each entry cleaned into out (cap bytes), returning its length; -1 for an entry that is not a path. */
+static ssize_t clean_entry(const json_t *v, char *out, size_t cap)
+{
+	const char *s = json_string_value(v);
+
+	if (!s || s[0] != '/' || path_clean_abs(s, out, cap) < 0)
+		return -1;
+	return (ssize_t)strlen(out);
+}
+
+int jget_paths(const json_t *obj, const char *key, const struct jpath *at, size_t max, struct jpaths **ret,
 	       struct cd_error *err)
 {
 	json_t *arr = NULL, *v;
-	size_t i;
+	struct jpaths *list;
+	size_t i, bytes = 0;
+	char buf[256], *at_str;
+	ssize_t len;
 	int r = jget_array(obj, key, false, at, &arr, err);
 
-	if (r < 0 || !arr)
+	*ret = NULL;
+	if (r < 0)
 		return r;
 	if (json_array_size(arr) > max)
 		return jget_err(err, E2BIG, at, key, "at most %zu paths", max);
+	/* sized first, then cleaned into place */
 	json_array_foreach(arr, i, v) {
-		const char *s = json_string_value(v);
-
-		if (!s || s[0] != '/' || path_clean_abs(s, out[i], 256) < 0)
+		len = clean_entry(v, buf, sizeof(buf));
+		if (len < 0)
 			return jget_err(err, EINVAL, at, key, "entry %zu must be an absolute path", i);
-		(*ret_n)++;
+		bytes += (size_t)len + 1;
 	}
+	list = malloc(sizeof(*list) + json_array_size(arr) * sizeof(char *) + bytes);
+	if (!list)
+		return cd_err(err, ENOMEM, "out of memory");
+	list->n = json_array_size(arr);
+	at_str = (char *)&list->v[list->n];
+	json_array_foreach(arr, i, v) {
+		len = clean_entry(v, buf, sizeof(buf));
+		list->v[i] = memcpy(at_str, buf, (size_t)len + 1);
+		at_str += len + 1;
+	}
+	*ret = list;
 	return 0;
+}
+
+bool jpaths_has(const struct jpaths *list, const char *path)
+{
+	for (size_t i = 0; list && i < list->n; i++)
+		if (!strcmp(list->v[i], path))
+			return true;
+	return false;
 }

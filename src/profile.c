@@ -152,7 +152,8 @@ static int load_file(const char *dir, const char *name, struct profile *ret, str
 		return cd_err(err, EINVAL, "\"%s\" is not a profile name", name);
 	snprintf(ret->name, sizeof(ret->name), "%s", name);
 	snprintf(file, sizeof(file), "%s.json", name);
-	snprintf(ret->path, sizeof(ret->path), "%s/%s", dir, file);
+	if (asprintf(&ret->path, "%s/%s", dir, file) < 0)
+		return ret->path = NULL, cd_err(err, ENOMEM, "out of memory");
 	dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0) {
 		cd_err_sys(err, "profile directory %s", dir);
@@ -243,4 +244,6 @@ void profile_free(struct profile *p)
 		p->rules[i].conf = NULL;
 	}
 	p->nrules = 0;
+	free(p->path);
+	p->path = NULL;
 }

@@ -17,10 +17,7 @@
 #define MAX_PATHS 32
 
 struct mounts_conf {
-	char sensitive[MAX_PATHS][256];
-	size_t nsensitive;
-	char writable[MAX_PATHS][256];
-	size_t nwritable;
+	struct jpaths *sensitive, *writable;
 	bool readonly_binds;
 };
 
@@ -36,14 +33,25 @@ static int load(const json_t *obj, const struct jpath *at, void **ret_conf, stru
 		return cd_err(err, ENOMEM, "out of memory");
 	*ret_conf = c;
 	c->readonly_binds = true;
-	r = jget_paths(obj, "sensitive", at, c->sensitive, MAX_PATHS, &c->nsensitive, err);
+	r = jget_paths(obj, "sensitive", at, MAX_PATHS, &c->sensitive, err);
 	if (r >= 0 && !json_object_get(obj, "sensitive"))
 		r = jget_err(err, EINVAL, at, "sensitive", "required");
 	if (r >= 0)
-		r = jget_paths(obj, "writable", at, c->writable, MAX_PATHS, &c->nwritable, err);
+		r = jget_paths(obj, "writable", at, MAX_PATHS, &c->writable, err);
 	if (r >= 0)
 		r = jget_bool(obj, "readonly_binds", false, at, &c->readonly_binds, err);
 	return r;
+}
+
+static void free_conf(void *p)
+{
+	struct mounts_conf *c = p;
+
+	if (c) {
+		free(c->sensitive);
+		free(c->writable);
+	}
+	free(c);
 }
 
 /*
@@ -67,26 +75,39 @@ static void resolve(const char *base, const char *path, char *out, size_t cap)
 
 /* The sensitive paths, resolved once per container and only if it has a bind mount. */
 struct resolved {
-	char path[MAX_PATHS][PATH_MAX];
+	size_t n;
+	char *path[];
 };
+
+static void resolved_free(struct resolved *res)
+{
+	for (size_t k = 0; res && k < res->n; k++)
+		free(res->path[k]);
+	free(res);
+}
 
 static struct resolved *resolve_sensitive(const struct mounts_conf *c)
 {
-	struct resolved *res = malloc(sizeof(*res));
+	struct resolved *res = calloc(1, sizeof(*res) + c->sensitive->n * sizeof(char *));
+	char buf[PATH_MAX];
 
-	for (size_t k = 0; res && k < c->nsensitive; k++)
-		resolve(NULL, c->sensitive[k], res->path[k], sizeof(res->path[k]));
+	for (; res && res->n < c->sensitive->n; res->n++) {
+		resolve(NULL, c->sensitive->v[res->n], buf, sizeof(buf));
+		res->path[res->n] = strdup(buf);
+		if (!res->path[res->n])
+			return resolved_free(res), NULL;
+	}
 	return res;
 }
 
 /* The sensitive path that src is, lies under, or contains; NULL if none. */
 static const char *sensitive_match(const struct mounts_conf *c, const struct resolved *res, const char *src)
 {
-	for (size_t i = 0; i < c->nsensitive; i++) {
+	for (size_t i = 0; i < res->n; i++) {
 		const char *s = res->path[i];
 
 		if (!strcmp(src, s) || (strcmp(s, "/") && path_is_under(src, s)) || path_is_under(s, src))
-			return c->sensitive[i];
+			return c->sensitive->v[i];
 	}
 	return NULL;
 }
@@ -102,14 +123,6 @@ static bool has_opt(const json_t *opts, const char *o)
 	return false;
 }
 
-static bool listed(char (*list)[256], size_t n, const char *path)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(list[i], path))
-			return true;
-	return false;
-}
-
 /*
  * nosuid, nodev, ro (unless writable), no shared propagation; NULL when
  * nothing changes. runc applies options in order, so a later "suid", "dev"
@@ -118,7 +131,7 @@ static bool listed(char (*list)[256], size_t n, const char *path)
  */
 static json_t *bind_options(const struct mounts_conf *c, const json_t *opts, const char *dest, bool *ret_removed)
 {
-	bool ro = c->readonly_binds && !listed((char(*)[256])c->writable, c->nwritable, dest);
+	bool ro = c->readonly_binds && !jpaths_has(c->writable, dest);
 	json_t *out = json_array(), *v;
 	bool changed = false;
 	size_t i;
@@ -224,7 +237,7 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 		if (r == 0)
 			i++;
 	}
-	free(res);
+	resolved_free(res);
 	if (r < 0)
 		return r;
 	if (prop && (!strcmp(prop, "shared") || !strcmp(prop, "rshared")) &&
@@ -241,4 +254,5 @@ const struct rule_def rule_host_mounts = {
 	.keys = keys,
 	.load = load,
 	.apply = apply,
+	.free_conf = free_conf,
 };

@@ -15,10 +15,7 @@
 #define MAX_EXTRA 32
 
 struct masked_conf {
-	char masked[MAX_EXTRA][256];
-	size_t nmasked;
-	char readonly[MAX_EXTRA][256];
-	size_t nreadonly;
+	struct jpaths *masked, *readonly;
 };
 
 static const char *const keys[] = { "masked", "readonly", NULL };
@@ -31,8 +28,19 @@ static int load(const json_t *obj, const struct jpath *at, void **ret_conf, stru
 	if (!c)
 		return cd_err(err, ENOMEM, "out of memory");
 	*ret_conf = c;
-	r = jget_paths(obj, "masked", at, c->masked, MAX_EXTRA, &c->nmasked, err);
-	return r < 0 ? r : jget_paths(obj, "readonly", at, c->readonly, MAX_EXTRA, &c->nreadonly, err);
+	r = jget_paths(obj, "masked", at, MAX_EXTRA, &c->masked, err);
+	return r < 0 ? r : jget_paths(obj, "readonly", at, MAX_EXTRA, &c->readonly, err);
+}
+
+static void free_conf(void *p)
+{
+	struct masked_conf *c = p;
+
+	if (c) {
+		free(c->masked);
+		free(c->readonly);
+	}
+	free(c);
 }
 
 static bool has_path(const json_t *arr, const char *p)
@@ -50,7 +58,7 @@ static bool has_path(const json_t *arr, const char *p)
 
 /* Add each missing path to linux.<key>, as one finding. */
 static int ensure_paths(struct rule_ctx *ctx, json_t *linux_obj, const char *key, const char *const *defs,
-			char (*extra)[256], size_t nextra)
+			const struct jpaths *extra)
 {
 	json_t *arr = json_object_get(linux_obj, key), *missing = json_array(), *v;
 	char field[32];
@@ -61,9 +69,9 @@ static int ensure_paths(struct rule_ctx *ctx, json_t *linux_obj, const char *key
 	for (; *defs; defs++)
 		if (!has_path(arr, *defs))
 			json_array_append_new(missing, json_string(*defs));
-	for (i = 0; i < nextra; i++)
-		if (!has_path(arr, extra[i]))
-			json_array_append_new(missing, json_string(extra[i]));
+	for (i = 0; extra && i < extra->n; i++)
+		if (!has_path(arr, extra->v[i]))
+			json_array_append_new(missing, json_string(extra->v[i]));
 	snprintf(field, sizeof(field), "linux.%s", key);
 	if (json_array_size(missing) && rule_finding(ctx, field, NULL, json_deep_copy(missing),
 						     "%zu default paths missing", json_array_size(missing))) {
@@ -119,10 +127,9 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 
 	if (!linux_obj)
 		return -ctx->err->code;
-	r = ensure_paths(ctx, linux_obj, "maskedPaths", defaults_masked_paths, (char(*)[256])c->masked, c->nmasked);
+	r = ensure_paths(ctx, linux_obj, "maskedPaths", defaults_masked_paths, c->masked);
 	if (r >= 0)
-		r = ensure_paths(ctx, linux_obj, "readonlyPaths", defaults_readonly_paths, (char(*)[256])c->readonly,
-				 c->nreadonly);
+		r = ensure_paths(ctx, linux_obj, "readonlyPaths", defaults_readonly_paths, c->readonly);
 	if (r >= 0)
 		ro_kernel_mounts(ctx, json_object_get(ctx->spec, "mounts"));
 	return r;
@@ -135,4 +142,5 @@ const struct rule_def rule_masked_paths = {
 	.keys = keys,
 	.load = load,
 	.apply = apply,
+	.free_conf = free_conf,
 };

@@ -22,8 +22,8 @@ struct tmpfs_conf {
 };
 
 struct rootfs_conf {
-	struct tmpfs_conf tmpfs[MAX_TMPFS];
 	size_t ntmpfs;
+	struct tmpfs_conf tmpfs[]; /* as many as the profile lists */
 };
 
 static const char *const keys[] = { "tmpfs", NULL };
@@ -49,19 +49,19 @@ static int load_tmpfs(const json_t *e, const struct jpath *at, struct tmpfs_conf
 
 static int load(const json_t *obj, const struct jpath *at, void **ret_conf, struct cd_error *err)
 {
-	struct rootfs_conf *c = calloc(1, sizeof(*c));
+	struct rootfs_conf *c;
 	json_t *arr = NULL, *e;
 	size_t i;
-	int r;
+	int r = jget_array(obj, "tmpfs", false, at, &arr, err);
 
-	if (!c)
-		return cd_err(err, ENOMEM, "out of memory");
-	*ret_conf = c;
-	r = jget_array(obj, "tmpfs", false, at, &arr, err);
-	if (r < 0 || !arr)
+	if (r < 0)
 		return r;
 	if (json_array_size(arr) > MAX_TMPFS)
 		return jget_err(err, E2BIG, at, "tmpfs", "at most %d entries", MAX_TMPFS);
+	c = calloc(1, sizeof(*c) + json_array_size(arr) * sizeof(c->tmpfs[0]));
+	if (!c)
+		return cd_err(err, ENOMEM, "out of memory");
+	*ret_conf = c;
 	json_array_foreach(arr, i, e) {
 		char path[192];
 		struct jpath eat = { at->file, path };

@@ -14,27 +14,27 @@
 #define MAX_ALLOW 32
 
 struct sysctl_conf {
-	char allow[MAX_ALLOW][128];
 	size_t nallow;
+	char allow[][128]; /* as many as the profile lists */
 };
 
 static const char *const keys[] = { "allow", NULL };
 
 static int load(const json_t *obj, const struct jpath *at, void **ret_conf, struct cd_error *err)
 {
-	struct sysctl_conf *c = calloc(1, sizeof(*c));
+	struct sysctl_conf *c;
 	json_t *arr = NULL, *v;
 	size_t i;
-	int r;
+	int r = jget_array(obj, "allow", false, at, &arr, err);
 
-	if (!c)
-		return cd_err(err, ENOMEM, "out of memory");
-	*ret_conf = c;
-	r = jget_array(obj, "allow", false, at, &arr, err);
-	if (r < 0 || !arr)
+	if (r < 0)
 		return r;
 	if (json_array_size(arr) > MAX_ALLOW)
 		return jget_err(err, E2BIG, at, "allow", "at most %d names", MAX_ALLOW);
+	c = calloc(1, sizeof(*c) + json_array_size(arr) * sizeof(c->allow[0]));
+	if (!c)
+		return cd_err(err, ENOMEM, "out of memory");
+	*ret_conf = c;
 	json_array_foreach(arr, i, v) {
 		const char *s = json_string_value(v);
 
