@@ -26,9 +26,10 @@ static void init_names(void)
 			cap_free(n);
 			break;
 		}
-		snprintf(spec_names[c], sizeof(spec_names[c]), "CAP_%s", n + 4);
-		for (k = 4; spec_names[c][k]; k++)
-			spec_names[c][k] = (char)toupper((unsigned char)spec_names[c][k]);
+		/* "cap_chown" → "CAP_CHOWN" (not snprintf: this runs for every capability on every start) */
+		for (k = 0; n[k] && k < sizeof(spec_names[c]) - 1; k++)
+			spec_names[c][k] = (char)toupper((unsigned char)n[k]);
+		spec_names[c][k] = '\0';
 		cap_free(n);
 		ncaps = c + 1;
 	}

@@ -12,20 +12,27 @@
 
 #include "cleanup.h"
 
+/*
+ * A regular file from offset 0. A read shorter than asked is its end, so
+ * asking one byte more than its size needs one read, not a second for EOF
+ * (a short read on a strange filesystem ends it early: a size mismatch,
+ * refused).
+ */
 static int read_all(int fd, char *buf, size_t cap, size_t *ret_len)
 {
 	size_t n = 0;
 
 	while (n < cap) {
-		ssize_t k = pread(fd, buf + n, cap - n, (off_t)n);
+		size_t want = cap - n;
+		ssize_t k = pread(fd, buf + n, want, (off_t)n);
 
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k < 0)
 			return -errno;
-		if (k == 0)
-			break;
 		n += (size_t)k;
+		if ((size_t)k < want)
+			break;
 	}
 	*ret_len = n;
 	return 0;

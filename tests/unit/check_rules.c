@@ -297,6 +297,32 @@ START_TEST(rules_run_in_table_order)
 }
 END_TEST
 
+/* A field or reason cut at its buffer's end inside a UTF-8 sequence: the finding is logged, trimmed, never lost. */
+START_TEST(findings_keep_text_cut_mid_character)
+{
+	struct rule_ctx ctx = { .findings = json_array(), .rule = "sysctls", .mode = MODE_ENFORCE };
+	char field[65], longer[1000] = "";
+	const json_t *f;
+
+	for (int i = 0; i < 300; i++)
+		strcat(longer, "\xc3\xa9"); /* é */
+	/* 13 + 2k bytes: the 65-byte buffer keeps 64, one byte of the last character */
+	snprintf(field, sizeof(field), "linux.sysctl.%s", longer);
+	ck_assert_int_eq((unsigned char)field[63], 0xc3);
+	ck_assert(rule_finding(&ctx, field, NULL, json_string("x"), "%s", longer));
+	ck_assert_uint_eq(json_array_size(ctx.findings), 1);
+	f = json_array_get(ctx.findings, 0);
+	ck_assert_uint_eq(strlen(json_string_value(json_object_get(f, "field"))), 63);
+	/* the 384-byte reason buffer keeps 383 bytes: 191 characters and half of one */
+	ck_assert_uint_eq(strlen(json_string_value(json_object_get(f, "reason"))), 382);
+	ck_assert_str_eq(json_string_value(json_object_get(f, "after")), "x");
+	ck_assert_str_eq(json_string_value(json_object_get(f, "action")), "rewritten");
+	ck_assert(json_is_null(json_object_get(f, "before")));
+	ck_assert(ctx.changed);
+	json_decref(ctx.findings);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("rules");
@@ -312,6 +338,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, resources_set_and_clamp);
 	tcase_add_test(tc, resources_unified_cannot_undo);
 	tcase_add_test(tc, rules_run_in_table_order);
+	tcase_add_test(tc, findings_keep_text_cut_mid_character);
 	suite_add_tcase(s, tc);
 	return s;
 }
