@@ -72,11 +72,13 @@ echo "lifecycle (run /bin/true, deleted on exit), $N interleaved rounds..." >&2
 # each round runs every variant once, in a random order: a run can leave work behind for the
 # next (crun's cgroup and the hook's interfaces are removed asynchronously), and a fixed or
 # alternating order puts the same variant after the hardened ones every time
-variants=(runc runc-hardened shim-runc cd-runc runc-jq jq-runc crun crun-hardened shim-crun cd-crun)
+# runc-again is runc once more (A/A): how far two identical variants' ratio strays here
+variants=(runc runc-again runc-hardened shim-runc cd-runc runc-jq jq-runc crun crun-hardened shim-crun cd-crun)
 run_variant() {
 	local i=$1
 	case $2 in
 	runc) sample runc "$T" "$RUNC" --root "$WORK/st" run "r$i" ;;
+	runc-again) sample runc-again "$T" "$RUNC" --root "$WORK/st" run "a$i" ;;
 	runc-hardened) sample runc-hardened "$WORK/hardened.json" "$RUNC" --root "$WORK/st" run "h$i" ;;
 	shim-runc) sample shim-runc "$WORK/hardened.json" "$WORK/shim" "$RUNC" --root "$WORK/st" run "s$i" ;;
 	cd-runc) sample cd-runc "$T" "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$WORK/st" run "c$i" ;;
@@ -140,19 +142,31 @@ run_state() {
 	esac
 }
 rounds $((N * 3)) run_state state rawshim-state shim-state cd-state cd-state-full
+# exec: runc's own exec swings from 20 to 55 ms here (its processes and threads on two vCPUs), so
+# besides the ratio against runc (and runc against itself, A/A), clampdown's own cost is measured
+# exactly as for state: the same exec --process, hardening included, handed to a runtime that exits
 run_exec() {
 	case $2 in
-	exec)
+	exec | exec-again)
 		cp "$WORK/run/proc-hardened.json" "$WORK/run/p.json"
-		timed exec "$RUNC" --root "$WORK/st" exec --process "$WORK/run/p.json" sleeper
+		timed "$2" "$RUNC" --root "$WORK/st" exec --process "$WORK/run/p.json" sleeper
 		;;
 	cd-exec)
 		cp "$WORK/run/proc.json" "$WORK/run/p.json"
 		timed cd-exec "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$WORK/st" exec --process "$WORK/run/p.json" sleeper
 		;;
+	noop-exec)
+		cp "$WORK/run/proc-hardened.json" "$WORK/run/p.json"
+		timed noop-exec "$WORK/noop-runtime" --root "$WORK/st" exec --process "$WORK/run/p.json" sleeper
+		;;
+	cd-noop-exec)
+		cp "$WORK/run/proc.json" "$WORK/run/p.json"
+		timed cd-noop-exec "$CLAMPDOWN" --clampdown-config="$WORK/noop.json" --root "$WORK/st" exec --process "$WORK/run/p.json" sleeper
+		;;
 	esac
 }
-rounds "$N" run_exec exec cd-exec
+rounds $((N * 2)) run_exec exec exec-again cd-exec
+rounds $((N * 4)) run_exec noop-exec cd-noop-exec
 "$RUNC" --root "$WORK/st" delete -f sleeper
 
 # the rewrite alone: instructions counted by callgrind up to execve (a build that dumps there),
@@ -194,6 +208,7 @@ row() { printf '| %s | %s µs | %s |\n' "$1" "$(median "$2")" "${3:-}"; }
 vs() { ratio "$(paired_ratio "$1" "$2")"; }
 printf '\n| measure | median | ratio |\n|---|---|---|\n'
 row "lifecycle, runc" runc 1.000
+row "lifecycle, runc again (A/A: the noise in a ratio)" runc-again "$(vs runc-again runc)"
 row "lifecycle, runc on the config.json clampdown writes" runc-hardened "$(vs runc-hardened runc) (the hardening's own cost in runc)"
 row "lifecycle, exec-only shim + runc on that config" shim-runc "$(vs shim-runc runc-hardened): the floor for any wrapper"
 row "lifecycle, clampdown + runc" cd-runc "$(vs cd-runc runc-hardened) against the same config direct; $(vs cd-runc runc) against runc unhardened"
@@ -214,7 +229,10 @@ row "the same through an exec-only shim, static glibc" shim-noop "+$(paired_diff
 row "the same through clampdown (fast path)" cd-noop "+$(paired_diff cd-noop noop) µs; +$(paired_diff cd-noop rawshim-noop) µs over the floor"
 row "the same through clampdown, full path (cache_dir null)" cd-noop-full "+$(paired_diff cd-noop-full noop) µs"
 row "exec --process, runc (the hardened process file)" exec
+row "exec --process, runc again (A/A)" exec-again "$(vs exec-again exec)"
 row "exec --process, through clampdown" cd-exec "$(vs cd-exec exec)"
+row "exec --process to a runtime that only exits" noop-exec ""
+row "the same through clampdown (hardening the process file)" cd-noop-exec "+$(paired_diff cd-noop-exec noop-exec) µs: clampdown's own exec cost"
 printf '| rewrite alone, runc spec config, first merge of its seccomp (%s bytes) | %s instructions | |\n' \
 	"$(stat -c %s "$typical")" "$cold_typical"
 printf '| rewrite alone, Docker config, first merge of its seccomp (%s bytes) | %s instructions | |\n' \
