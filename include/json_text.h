@@ -26,6 +26,14 @@ int json_text_load(const char *buf, size_t len, const char *what, json_t **ret, 
 int json_text_load_path(const char *buf, size_t len, const char *what, const char *const *path, json_t **ret,
 			struct cd_error *err) __attribute__((nonnull, warn_unused_result));
 
+/*
+ * A string for a log line or a finding. Text cut at a buffer's end inside a
+ * character, or bytes from argv that are not UTF-8, would make jansson refuse
+ * it and the line be lost: a cut last character is dropped, and any other
+ * byte that starts no whole character becomes '?'. NULL for NULL.
+ */
+json_t *json_text_message(const char *s);
+
 /* Serialise compactly, restoring big integers; *ret is malloc'd. */
 int json_text_dump(const json_t *root, char **ret, size_t *ret_len, struct cd_error *err)
     __attribute__((nonnull, warn_unused_result));

@@ -53,9 +53,9 @@ static void log_decision(const struct runc_args *a, const struct node_config *cf
 	if (!cfg->decision_log)
 		return;
 	report_time(ts, sizeof(ts));
-	entry =
-	    json_pack("{s:s, s:s?, s:s, s:s, s:s, s:s, s:O}", "time", ts, "id", a->id, "command", a->cmd_name, "source",
-		      ctx->source, "profile", profile, "verdict", verdict_of(ctx), "findings", ctx->findings);
+	entry = json_pack("{s:s, s:o?, s:s, s:o, s:s, s:s, s:O}", "time", ts, "id", json_text_message(a->id), "command",
+			  a->cmd_name, "source", json_text_message(ctx->source), "profile", profile, "verdict",
+			  verdict_of(ctx), "findings", ctx->findings);
 	if (!entry)
 		return;
 	r = report_decision(cfg->decision_log, entry);

@@ -602,3 +602,42 @@ int json_text_load_path(const char *buf, size_t len, const char *what, const cha
 		root = parse_value(&ps);
 	return load_root(&ps, root, ret);
 }
+
+/* True when p starts a character whose last bytes were cut off at end. */
+static bool cut_at_end(const unsigned char *p, const unsigned char *end)
+{
+	size_t need = *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : 4;
+
+	if (*p < 0xc2 || *p > 0xf4 || (size_t)(end - p) >= need)
+		return false;
+	for (p++; p < end; p++)
+		if ((*p & 0xc0) != 0x80)
+			return false;
+	return true;
+}
+
+json_t *json_text_message(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s, *end;
+	json_t *v;
+	char *out;
+	size_t n = 0;
+
+	if (!s || (v = json_string(s)))
+		return s ? v : NULL;
+	end = p + strlen(s);
+	out = malloc((size_t)(end - p) + 1);
+	if (!out)
+		return NULL;
+	while (p < end && !(*p >= 0x80 && cut_at_end(p, end))) {
+		int k = *p < 0x80 ? 1 : utf8_seq(p, end);
+
+		if (k)
+			memcpy(out + n, p, (size_t)k), n += (size_t)k, p += k;
+		else
+			out[n++] = '?', p++;
+	}
+	v = json_stringn(out, n);
+	free(out);
+	return v;
+}

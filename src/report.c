@@ -59,7 +59,7 @@ static void log_line(const struct runc_args *a, const char *level, const char *m
 		return;
 	report_time(ts, sizeof(ts));
 	if (a->log_format && !strcmp(a->log_format, "json")) {
-		j = json_pack("{s:s, s:s, s:s}", "level", level, "msg", msg, "time", ts);
+		j = json_pack("{s:s, s:o, s:s}", "level", level, "msg", json_text_message(msg), "time", ts);
 		line = dump(j);
 		json_decref(j);
 		if (line) {
@@ -72,7 +72,7 @@ static void log_line(const struct runc_args *a, const char *level, const char *m
 		}
 	} else {
 		cleanup_free char *q = NULL;
-		json_t *s = json_string(msg);
+		json_t *s = json_text_message(msg);
 
 		/* logrus quotes like Go's %q; a JSON string is the same for printable text */
 		q = dump(s);

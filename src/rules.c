@@ -3,9 +3,10 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "json_text.h"
 
 /* One rule per line; clang-format keeps it that way with the trailing comments. */
 const struct rule_def *const rules_table[] = {
@@ -56,44 +57,13 @@ static const char *action_name(enum rule_mode m)
 	return m == MODE_ENFORCE ? "rewritten" : m == MODE_DENY ? "denied" : "audited";
 }
 
-/* Text cut at a byte limit may end inside a UTF-8 sequence: cut before it. */
-static void utf8_trim(char *s)
-{
-	size_t n = strlen(s), k = n;
-
-	while (k && ((unsigned char)s[k - 1] & 0xc0) == 0x80)
-		k--;
-	/* s[k - 1] is the last lead (or ASCII) byte: kept only if its sequence is whole */
-	if (k && ((unsigned char)s[k - 1] & 0x80)) {
-		unsigned char lead = (unsigned char)s[k - 1];
-		size_t len = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
-
-		if (n - (k - 1) < len)
-			s[k - 1] = '\0';
-	}
-}
-
-/* A string for the log; a field or reason cut mid-sequence is trimmed, not lost with its finding. */
-static json_t *text_of(const char *s)
-{
-	json_t *v = json_string(s);
-	char *copy;
-
-	if (v || !(copy = strdup(s)))
-		return v;
-	utf8_trim(copy);
-	v = json_string(copy);
-	free(copy);
-	return v;
-}
-
 /* {"rule", "field", "before", "after", "reason", "action"}, built directly: json_pack parsed its format for each */
 static json_t *finding_of(const struct rule_ctx *ctx, const char *field, json_t *before, json_t *after,
 			  const char *reason)
 {
 	json_t *f = json_object(),
-	       *v[] = { json_string(ctx->rule),	     text_of(field),  before ? before : json_null(),
-			after ? after : json_null(), text_of(reason), json_string(action_name(ctx->mode)) };
+	       *v[] = { json_string(ctx->rule),	     json_text_message(field),	before ? before : json_null(),
+			after ? after : json_null(), json_text_message(reason), json_string(action_name(ctx->mode)) };
 	static const char *const keys[] = { "rule", "field", "before", "after", "reason", "action" };
 	bool ok = f;
 	size_t i;
@@ -217,5 +187,6 @@ void rule_warning(struct rule_ctx *ctx, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	json_array_append_new(ctx->findings, json_pack("{s:s, s:s}", "rule", ctx->rule, "warning", text));
+	json_array_append_new(ctx->findings,
+			      json_pack("{s:s, s:o}", "rule", ctx->rule, "warning", json_text_message(text)));
 }

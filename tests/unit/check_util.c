@@ -163,6 +163,34 @@ START_TEST(files)
 }
 END_TEST
 
+/* Log text jansson would refuse: a character cut at the end is dropped, other stray bytes become '?'. */
+START_TEST(messages_survive_bad_utf8)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "plain \xc3\xa9t\xc3\xa9", "plain \xc3\xa9t\xc3\xa9" },
+		{ "cut \xc3", "cut " },
+		{ "cut \xe2\x82", "cut " },
+		{ "cut \xf0\x9f\x98", "cut " },
+		{ "id\xff\xfe.1", "id??.1" },
+		{ "lone \xa9 tail", "lone ? tail" },
+		{ "overlong \xc0\xaf", "overlong ??" },
+		{ "surrogate \xed\xa0\x80", "surrogate ???" },
+		{ "lead then ascii \xc3x", "lead then ascii ?x" },
+	};
+	json_t *v;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		v = json_text_message(cases[i].in);
+		ck_assert_ptr_nonnull(v);
+		ck_assert_str_eq(json_string_value(v), cases[i].out);
+		json_decref(v);
+	}
+	ck_assert_ptr_null(json_text_message(NULL));
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("util");
@@ -173,6 +201,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, paths);
 	tcase_add_test(tc, jansson_on_the_arena);
 	tcase_add_test(tc, files);
+	tcase_add_test(tc, messages_survive_bad_utf8);
 	suite_add_tcase(s, tc);
 	return s;
 }
