@@ -34,7 +34,7 @@ struct rule_ctx {
 	const char *rule;	  /* the running rule */
 	enum rule_mode mode;	  /* its mode */
 	struct runc_args *args;	  /* the command line, for rules that judge exec flags */
-	bool crun;		  /* crun's exec does not inherit the container's user or no_new_privileges */
+	bool crun;		  /* crun: its exec, update and mount grammars differ from runc's */
 	bool predicting;	  /* clampctl: what clampdown would write; installed files are not looked for */
 	json_t *findings;	  /* array, for the decision log */
 	bool changed;

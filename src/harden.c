@@ -118,12 +118,19 @@ static void respelled(struct rule_ctx *ctx, int n)
 	ctx->changed = true;
 }
 
+bool harden_runtime_is_crun(const struct node_config *cfg)
+{
+	const char *base = strrchr(cfg->runtime, '/');
+
+	return !strncmp(base ? base + 1 : cfg->runtime, "crun", 4);
+}
+
 static int harden_bundle(struct runc_args *a, const struct node_config *cfg, struct cd_error *err)
 {
 	struct bundle b __attribute__((cleanup(bundle_close))) = { .dirfd = -1 };
 	struct profile p __attribute__((cleanup(profile_free))) = { 0 };
 	cleanup_json json_t *findings = json_array();
-	struct rule_ctx ctx = { .findings = findings, .args = a, .err = err };
+	struct rule_ctx ctx = { .findings = findings, .args = a, .err = err, .crun = harden_runtime_is_crun(cfg) };
 	const char *name = NULL;
 	json_t *ann = NULL;
 	int r;
@@ -156,14 +163,6 @@ static int harden_bundle(struct runc_args *a, const struct node_config *cfg, str
 	if (r >= 0)
 		left_to_execve(&b, &p, &findings);
 	return r;
-}
-
-/* crun's exec and update grammars differ from runc's in ways the rules must know. */
-static bool runtime_is_crun(const struct node_config *cfg)
-{
-	const char *base = strrchr(cfg->runtime, '/');
-
-	return !strncmp(base ? base + 1 : cfg->runtime, "crun", 4);
 }
 
 /* The profile of a running container, by what its runtime recorded. */
@@ -292,7 +291,7 @@ static int harden_exec(struct runc_args *a, const struct node_config *cfg, struc
 {
 	struct profile p __attribute__((cleanup(profile_free))) = { 0 };
 	cleanup_json json_t *findings = json_array();
-	struct rule_ctx ctx = { .findings = findings, .args = a, .err = err, .crun = runtime_is_crun(cfg) };
+	struct rule_ctx ctx = { .findings = findings, .args = a, .err = err, .crun = harden_runtime_is_crun(cfg) };
 	int r = container_profile(a, cfg, &p, err);
 
 	if (r < 0)
@@ -448,7 +447,7 @@ static int harden_update(struct runc_args *a, const struct node_config *cfg, str
 {
 	struct profile p __attribute__((cleanup(profile_free))) = { 0 };
 	cleanup_json json_t *findings = json_array();
-	struct rule_ctx ctx = { .findings = findings, .args = a, .err = err, .crun = runtime_is_crun(cfg) };
+	struct rule_ctx ctx = { .findings = findings, .args = a, .err = err, .crun = harden_runtime_is_crun(cfg) };
 	int r = container_profile(a, cfg, &p, err);
 
 	if (r >= 0 && ctx.crun && !a->resources)

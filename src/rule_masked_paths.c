@@ -1,7 +1,10 @@
 /*
  * masked_paths: at least the masked and read-only /proc and /sys paths
  * containerd and Docker use (plus the profile's), and sysfs and cgroupfs
- * mounted read-only.
+ * mounted read-only. A procfs, sysfs or cgroupfs mounted anywhere but its
+ * own place is dropped: the masks name /proc and /sys, and a second proc at
+ * /proc2 would show /proc2/sys and /proc2/kcore unmasked (runc and crun
+ * mount these types wherever they are asked to).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -84,7 +87,10 @@ static int ensure_paths(struct rule_ctx *ctx, json_t *linux_obj, const char *key
 	return 0;
 }
 
-/* sysfs and cgroupfs: "ro", and no "rw" (runc applies options in order: a later rw wins) */
+/*
+ * sysfs and cgroupfs: "ro", and no "rw" (runc applies options in order: a
+ * later rw wins) nor "rrw" (crun clears read-only with mount_setattr after)
+ */
 static void ro_kernel_mounts(struct rule_ctx *ctx, json_t *mounts)
 {
 	json_t *m;
@@ -101,7 +107,8 @@ static void ro_kernel_mounts(struct rule_ctx *ctx, json_t *mounts)
 			continue;
 		fixed = json_array();
 		json_array_foreach(opts, k, v) {
-			bool is_rw = json_is_string(v) && !strcmp(json_string_value(v), "rw");
+			bool is_rw = json_is_string(v) &&
+				     (!strcmp(json_string_value(v), "rw") || !strcmp(json_string_value(v), "rrw"));
 
 			ro |= json_is_string(v) && !strcmp(json_string_value(v), "ro");
 			rw |= is_rw;
@@ -118,6 +125,49 @@ static void ro_kernel_mounts(struct rule_ctx *ctx, json_t *mounts)
 	}
 }
 
+/* Where each kernel filesystem the masks know belongs. */
+static bool own_place(const char *type, const char *dest)
+{
+	char clean[4096];
+
+	if (path_clean_abs(dest, clean, sizeof(clean)) < 0)
+		return false;
+	if (!strcmp(type, "proc"))
+		return !strcmp(clean, "/proc");
+	if (!strcmp(type, "sysfs"))
+		return !strcmp(clean, "/sys");
+	return path_is_under(clean, "/sys/fs/cgroup"); /* cgroup v1 hierarchies mount below it */
+}
+
+static void kernel_fs_in_place(struct rule_ctx *ctx, json_t *mounts)
+{
+	size_t i = 0;
+
+	while (i < json_array_size(mounts)) {
+		json_t *m = json_array_get(mounts, i), *o;
+		const char *type = json_string_value(json_object_get(m, "type"));
+		const char *dest = json_string_value(json_object_get(m, "destination"));
+		bool bind = false;
+		char field[32];
+		size_t k;
+
+		json_array_foreach(json_object_get(m, "options"), k, o)
+			bind |= json_is_string(o) &&
+				(!strcmp(json_string_value(o), "bind") || !strcmp(json_string_value(o), "rbind"));
+		snprintf(field, sizeof(field), "mounts[%zu]", i);
+		if (type && dest && !bind &&
+		    (!strcmp(type, "proc") || !strcmp(type, "sysfs") || !strcmp(type, "cgroup") ||
+		     !strcmp(type, "cgroup2")) &&
+		    !own_place(type, dest) &&
+		    rule_finding(ctx, field, json_deep_copy(m), NULL,
+				 "a %s mount at %s is outside the paths the masks cover", type, dest)) {
+			json_array_remove(mounts, i);
+			continue;
+		}
+		i++;
+	}
+}
+
 static int apply(struct rule_ctx *ctx, const void *conf)
 {
 	static const struct masked_conf none;
@@ -130,6 +180,8 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 	r = ensure_paths(ctx, linux_obj, "maskedPaths", defaults_masked_paths, c->masked);
 	if (r >= 0)
 		r = ensure_paths(ctx, linux_obj, "readonlyPaths", defaults_readonly_paths, c->readonly);
+	if (r >= 0)
+		kernel_fs_in_place(ctx, json_object_get(ctx->spec, "mounts"));
 	if (r >= 0)
 		ro_kernel_mounts(ctx, json_object_get(ctx->spec, "mounts"));
 	return r;

@@ -154,6 +154,7 @@ int ctl_eval_run(struct ctl_eval *ev, const struct node_config *cfg, enum ctl_ev
 	ctx.profile = ev->profile.name;
 	ctx.self_exe = ctl_clampdown_path();
 	ctx.predicting = true;
+	ctx.crun = harden_runtime_is_crun(cfg);
 	ctx.findings = ev->findings;
 	if (!json_is_object(ctx.process))
 		return cd_err(err, EINVAL, "%s: process: required, and must be an object", ev->source);

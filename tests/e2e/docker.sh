@@ -84,7 +84,7 @@ expect_match "deny profile: --privileged refused with the reason" "$out" \
 	"OCI runtime create failed: clampdown: profile deny refuses container [0-9a-f]+: rule privileged: container: privileged"
 out=$($D run --rm --network none --cgroupns private --runtime clampdown-deny -v /:/host clampdown-bb:test true 2>&1)
 expect_match "deny profile: -v /:/host refused with the reason" "$out" \
-	"clampdown: profile deny refuses container [0-9a-f]+: rule host_mounts: mounts\\[[0-9]+\\]: bind mount of / "
+	"clampdown: profile deny refuses container [0-9a-f]+: rule host_mounts: mounts\\[[0-9]+\\]: bind mount of /: is /"
 out=$($D run --rm --network none --runtime clampdown-deny --pid host clampdown-bb:test true 2>&1)
 expect_match "deny profile: --pid host refused with the reason" "$out" \
 	"clampdown: profile deny refuses container [0-9a-f]+: rule host_namespaces: linux.namespaces.pid"

@@ -26,6 +26,9 @@ struct result {
 static const char *ruletest_bundle_dir;
 /* clampdown's path as rules see it (NULL: /proc/self/exe) */
 static const char *ruletest_self_exe;
+/* the node config's cache_dir (NULL: none), the runtime (crun or runc), clampctl's prediction */
+static const char *ruletest_cache_dir;
+static bool ruletest_crun, ruletest_predicting;
 
 static inline void apply(const char *profile, const char *spec, struct result *res)
 {
@@ -46,6 +49,9 @@ static inline void apply(const char *profile, const char *spec, struct result *r
 				 .source = "config.json",
 				 .bundle_dir = ruletest_bundle_dir,
 				 .self_exe = ruletest_self_exe,
+				 .cache_dir = ruletest_cache_dir,
+				 .crun = ruletest_crun,
+				 .predicting = ruletest_predicting,
 				 .findings = res->findings,
 				 .err = &res->err };
 	res->rc = profile_apply(&p, SCOPE_CONTAINER | SCOPE_PROCESS, &ctx);
