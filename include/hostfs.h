@@ -22,7 +22,7 @@ struct host_obj {
 	uint64_t ino;
 	uint32_t mode, uid;
 	long fstype; /* statfs f_type */
-	char *path;  /* where it is in this mount namespace, no links (readlink of the fd) */
+	char *path;  /* where it is in this mount namespace, no links; NULL if nowhere (a deleted file, an nsfs inode) */
 };
 
 /*

@@ -83,6 +83,10 @@ static int resolve(struct host_judge *j, struct cd_error *err)
 
 		s->name = j->list->v[j->n];
 		s->exists = host_open(AT_FDCWD, s->name, &o, &ignored) == 0;
+		if (s->exists && !o.path) {
+			host_close(&o);
+			s->exists = false;
+		}
 		if (s->exists) {
 			*s = (struct sens){ .name = s->name,
 					    .canon = steal_path(&o),
@@ -179,6 +183,8 @@ int host_judge_object(struct host_judge *j, const struct host_obj *o, bool *ret_
 		return snprintf(why, cap, "is on the host's %s, a kernel filesystem", kfs), 0;
 	if (j->dev_known && o->major == j->dev_major && o->minor == j->dev_minor)
 		return snprintf(why, cap, "is on the host's /dev filesystem"), 0;
+	if (!o->path)
+		return snprintf(why, cap, "is reachable by no path on the host (deleted, or a kernel object)"), 0;
 	for (size_t i = 0; i < j->n; i++) {
 		struct sens *s = &j->s[i];
 		const char *rel = relation(o->path, s->canon);

@@ -107,9 +107,7 @@ int host_open(int dirfd, const char *path, struct host_obj *ret, struct cd_error
 	ret->mode = stx.stx_mode;
 	ret->uid = stx.stx_uid;
 	ret->fstype = (long)sfs.f_type;
-	ret->path = fd_path(ret->fd);
-	if (!ret->path)
-		return host_close(ret), cd_err(err, ENOENT, "%s: not reachable by any path", path);
+	ret->path = fd_path(ret->fd); /* NULL: a kernel object or a deleted file, reachable by no path */
 	return 0;
 }
 

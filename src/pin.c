@@ -56,10 +56,10 @@ static int open_root_dir(const char *dir, struct cd_error *err)
 	r = host_open(AT_FDCWD, dir, &o, err);
 	if (r < 0)
 		return r;
-	if (!S_ISDIR(o.mode) || strcmp(o.path, dir) || o.uid != 0 || (o.mode & 022) ||
+	if (!o.path || !S_ISDIR(o.mode) || strcmp(o.path, dir) || o.uid != 0 || (o.mode & 022) ||
 	    !host_path_trusted(dir, o.uid, why, sizeof(why)))
 		r = cd_err(err, EPERM, "%s: must be a directory of root's alone, below directories of root's (%s)", dir,
-			   strcmp(o.path, dir) ? o.path : why);
+			   !o.path || strcmp(o.path, dir) ? (o.path ? o.path : "no path") : why);
 	else
 		r = steal_fd(&o.fd);
 	host_close(&o);
