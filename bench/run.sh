@@ -21,9 +21,13 @@ for rt in "$RUNC" "$CRUN" /bin/true; do
 done
 # passthrough without a record: every state takes the full path (parse, validate the node config)
 node_config "$WORK/full.json" "$RUNC" "$TOP/profiles" "$WORK/decisions.jsonl" '.decision_log=null | .cache_dir=null'
-make_bundle "$WORK/tpl" "$WORK/rootfs" "true" '.process.args=["/bin/true"]'
-# a bundle on tmpfs, as containerd's are
+# a bundle on tmpfs, as containerd's are, and the rootfs an overlay mounted for the container, as every
+# engine's is (a plain directory costs host_mounts a mountinfo read: the raw-bundle row below)
 mkdir -p "$WORK/run" && mount -t tmpfs tmpfs "$WORK/run" && trap 'cd /; umount "$WORK/run"; restore_cgroups; rm -rf "$WORK"' EXIT
+mkdir -p "$WORK/run/rootfs" "$WORK/run/upper" "$WORK/run/work"
+mount -t overlay overlay -o "lowerdir=$WORK/rootfs,upperdir=$WORK/run/upper,workdir=$WORK/run/work" "$WORK/run/rootfs"
+trap 'cd /; umount "$WORK/run/rootfs"; umount "$WORK/run"; restore_cgroups; rm -rf "$WORK"' EXIT
+make_bundle "$WORK/tpl" "$WORK/run/rootfs" "true" '.process.args=["/bin/true"]'
 B="$WORK/run/b"
 
 # timings read $EPOCHREALTIME (µs): no process is started to read the clock
@@ -192,9 +196,14 @@ rss() {
 }
 typical="$WORK/tpl/config.json"
 # a config.json dockerd 20.10 wrote (docker run -v ... --memory 256m; its own seccomp profile)
-jq --arg r "$WORK/rootfs" '.root.path=$r' "$TOP/bench/docker-config.json" >"$WORK/docker.json"
+# (its bind sources, resolv.conf, hostname, hosts and the -v directory, made for the bench)
+mkdir -p "$WORK/docker-ct/config" && touch "$WORK/docker-ct/resolv.conf" "$WORK/docker-ct/hostname" "$WORK/docker-ct/hosts"
+jq --arg r "$WORK/run/rootfs" --arg d "$WORK/docker-ct" '.root.path=$r |
+	.mounts |= map(if .type == "bind" then .source |= ($d + "/" + (split("/") | last)) else . end)' \
+	"$TOP/bench/docker-config.json" >"$WORK/docker.json"
 jq '.mounts += [range(1000) | {destination: "/m\(.)", type: "tmpfs", source: "tmpfs", options: ["nosuid"]}]' "$typical" >"$WORK/mounts.json"
 jq '.process.env += [range(10000) | "VAR\(.)=value-\(.)"]' "$typical" >"$WORK/env.json"
+jq --arg r "$WORK/rootfs" '.root.path=$r' "$typical" >"$WORK/plainroot.json"
 head -c 1040000 /dev/zero | tr '\0' x >"$WORK/pad"
 jq --rawfile pad "$WORK/pad" '.annotations={"pad": $pad}' "$typical" >"$WORK/1mib.json"
 # the first start of a distinct seccomp merge pays for it (and libseccomp's compile) once
@@ -237,7 +246,8 @@ printf '| rewrite alone, runc spec config, first merge of its seccomp (%s bytes)
 	"$(stat -c %s "$typical")" "$cold_typical"
 printf '| rewrite alone, Docker config, first merge of its seccomp (%s bytes) | %s instructions | |\n' \
 	"$(stat -c %s "$WORK/docker.json")" "$cold_docker"
-for f in typical:"$typical" docker:"$WORK/docker.json" 1000-mounts:"$WORK/mounts.json" 10000-env:"$WORK/env.json" \
+for f in typical:"$typical" "typical on a plain directory rootfs (a raw bundle)":"$WORK/plainroot.json" \
+	docker:"$WORK/docker.json" 1000-mounts:"$WORK/mounts.json" 10000-env:"$WORK/env.json" \
 	1MiB:"$WORK/1mib.json"; do
 	printf '| rewrite alone, %s (%s bytes) | %s | %s instructions |\n' "${f%%:*}" "$(stat -c %s "${f#*:}")" \
 		"$(inproc "${f#*:}")" "$(instr "${f#*:}")"

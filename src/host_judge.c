@@ -7,16 +7,17 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "mounts.h"
 #include "pathutil.h"
 #include "pin.h"
 
 struct sens {
 	const char *name; /* as the profile spells it */
-	char *canon;	  /* where it is, without links; its spelling when it does not exist */
-	bool exists;
+	char *canon;	  /* where it is, without links: made when first needed */
+	bool exists, mnt_unique, dir;
 	uint64_t mnt_id, ino;
 	uint32_t major, minor;
-	char *place; /* from mountinfo, when first needed */
+	char *place; /* when first needed */
 };
 
 struct host_judge {
@@ -26,8 +27,7 @@ struct host_judge {
 	bool ready, in_pin_ns; /* mount ids are per namespace: resolved again after pin_enter */
 	uint32_t dev_major, dev_minor;
 	bool dev_known;
-	struct mnt_table mt;
-	bool mt_read;
+	struct mounts mounts;
 };
 
 struct host_judge *host_judge_new(const struct jpaths *sensitive)
@@ -46,7 +46,7 @@ static void reset(struct host_judge *j)
 		free(j->s[i].place);
 	}
 	free(j->s);
-	mnt_table_free(&j->mt);
+	mounts_free(&j->mounts);
 	*j = (struct host_judge){ .list = j->list };
 }
 
@@ -57,14 +57,7 @@ void host_judge_free(struct host_judge *j)
 	free(j);
 }
 
-static char *steal_path(struct host_obj *o)
-{
-	char *p = o->path;
-
-	o->path = NULL;
-	return p;
-}
-
+/* Each sensitive path's identity and mount: one statx each. */
 static int resolve(struct host_judge *j, struct cd_error *err)
 {
 	struct statx stx;
@@ -78,29 +71,19 @@ static int resolve(struct host_judge *j, struct cd_error *err)
 		return cd_err(err, ENOMEM, "out of memory");
 	for (; j->n < j->list->n; j->n++) {
 		struct sens *s = &j->s[j->n];
-		struct host_obj o;
-		struct cd_error ignored;
 
 		s->name = j->list->v[j->n];
-		s->exists = host_open(AT_FDCWD, s->name, &o, &ignored) == 0;
-		if (s->exists && !o.path) {
-			host_close(&o);
-			s->exists = false;
-		}
+		s->exists = statx(AT_FDCWD, s->name, 0, STATX_TYPE | STATX_INO | STATX_MNT_ID | MOUNTS_STATX_UNIQUE,
+				  &stx) == 0 &&
+			    (stx.stx_mask & (STATX_MNT_ID | MOUNTS_STATX_UNIQUE));
 		if (s->exists) {
-			*s = (struct sens){ .name = s->name,
-					    .canon = steal_path(&o),
-					    .exists = true,
-					    .mnt_id = o.mnt_id,
-					    .ino = o.ino,
-					    .major = o.major,
-					    .minor = o.minor };
-			host_close(&o);
-		} else {
-			s->canon = strdup(s->name);
+			s->mnt_id = stx.stx_mnt_id;
+			s->mnt_unique = stx.stx_mask & MOUNTS_STATX_UNIQUE;
+			s->dir = S_ISDIR(stx.stx_mode);
+			s->ino = stx.stx_ino;
+			s->major = stx.stx_dev_major;
+			s->minor = stx.stx_dev_minor;
 		}
-		if (!s->canon)
-			return cd_err(err, ENOMEM, "out of memory");
 	}
 	if (statx(AT_FDCWD, "/dev", 0, STATX_INO, &stx) == 0) {
 		j->dev_known = true;
@@ -111,15 +94,27 @@ static int resolve(struct host_judge *j, struct cd_error *err)
 	return 0;
 }
 
-static int table(struct host_judge *j, struct cd_error *err)
+/* Where s is without links, or its spelling when it does not exist. */
+static const char *canon(struct sens *s)
 {
-	int r;
+	if (!s->canon && s->exists)
+		s->canon = realpath(s->name, NULL);
+	if (!s->canon)
+		s->canon = strdup(s->name);
+	return s->canon ? s->canon : s->name;
+}
 
-	if (j->mt_read)
-		return 0;
-	r = mnt_table_read(&j->mt, err);
-	j->mt_read = r >= 0;
-	return r;
+/* The place of path on mount id (see mounts.h). */
+static int place_of(struct host_judge *j, uint64_t id, bool unique, const char *path, char **ret, struct cd_error *err)
+{
+	struct mnt_list l;
+	int r = mounts_get(&j->mounts, id, unique, &l, err);
+
+	if (r < 0)
+		return r;
+	r = mnt_place_of(&l.v[0], path, ret);
+	mnt_list_free(&l);
+	return r < 0 ? cd_err(err, ENOENT, "%s: not below the mount point of its mount", path) : 0;
 }
 
 /* The path part of a place ("8:1:/etc" -> "/etc"). */
@@ -142,27 +137,100 @@ static const char *relation(const char *path, const char *s)
 	return NULL;
 }
 
+/* "is", "lies under" or "holds" between two places on one filesystem; "/" as itself only. */
+static const char *place_relation(const struct sens *s, const char *place, const char *splace)
+{
+	if (!strcmp(s->canon, "/") && strcmp(place_path(place), place_path(splace)))
+		return NULL;
+	return relation(place_path(place), place_path(splace));
+}
+
 /* The same by places: o is reached through another mount of s's filesystem. */
 static int by_place(struct host_judge *j, struct sens *s, const struct host_obj *o, const char **ret_rel,
 		    struct cd_error *err)
 {
-	struct host_obj so = { .fd = -1, .mnt_id = s->mnt_id, .path = s->canon };
 	char *op = NULL;
-	int r = table(j, err);
+	int r = 0;
 
 	*ret_rel = NULL;
-	if (r < 0)
-		return r;
-	if (!s->place && mnt_place(&j->mt, &so, &s->place) < 0)
-		return cd_err(err, ENOENT, "%s: its mount is not in /proc/self/mountinfo", s->canon);
-	if (mnt_place(&j->mt, o, &op) < 0)
-		return cd_err(err, ENOENT, "%s: its mount is not in /proc/self/mountinfo", o->path);
-	/* "/" as itself only: a place under the root filesystem's root is everything on it */
-	*ret_rel = strcmp(s->canon, "/") || !strcmp(place_path(op), place_path(s->place))
-		       ? relation(place_path(op), place_path(s->place))
-		       : NULL;
+	canon(s);
+	if (!s->place)
+		r = place_of(j, s->mnt_id, s->mnt_unique, s->canon, &s->place, err);
+	if (r >= 0)
+		r = place_of(j, o->mnt_id, o->mnt_unique, o->path, &op, err);
+	if (r >= 0)
+		*ret_rel = place_relation(s, op, s->place);
 	free(op);
-	return 0;
+	return r;
+}
+
+static const struct sens *same_inode(const struct host_judge *j, const struct statx *stx, bool root_too)
+{
+	for (size_t i = 0; i < j->n; i++) {
+		const struct sens *s = &j->s[i];
+
+		if (s->exists && s->ino == stx->stx_ino && s->major == stx->stx_dev_major &&
+		    s->minor == stx->stx_dev_minor && (root_too || strcmp(s->name, "/")))
+			return s;
+	}
+	return NULL;
+}
+
+/*
+ * One walk down o's path, "/" to o: is o, or a directory above it, a
+ * sensitive path (by inode, so a link or an alias among them is seen for
+ * what it is; "/" only as o itself), and can anyone but root change what
+ * the path leads to.
+ */
+static void walk(const struct host_judge *j, const struct host_obj *o, unsigned flags, struct host_verdict *v)
+{
+	size_t len = strlen(o->path);
+	bool sticky = false;
+	char dir[4096];
+
+	if (len >= sizeof(dir)) {
+		v->bad = true;
+		snprintf(v->why, sizeof(v->why), "has a path too long to judge");
+		return;
+	}
+	v->trusted = true;
+	for (size_t i = 0; i <= len && !v->bad; i++) {
+		struct statx stx = { .stx_ino = o->ino, .stx_dev_major = o->major, .stx_dev_minor = o->minor };
+		const struct sens *s;
+
+		if (i < len && o->path[i] != '/')
+			continue;
+		memcpy(dir, o->path, i ? i : 1);
+		dir[i ? i : 1] = '\0';
+		if (i < len &&
+		    statx(AT_FDCWD, dir, AT_SYMLINK_NOFOLLOW, STATX_INO | STATX_UID | STATX_MODE, &stx) < 0) {
+			v->bad = true;
+			snprintf(v->why, sizeof(v->why), "cannot be judged: %s: %s", dir, strerror(errno));
+			return;
+		}
+		if (i < len && v->trusted && !host_dir_safe(stx.stx_uid, stx.stx_mode, &sticky)) {
+			v->trusted = false;
+			snprintf(v->untrusted, sizeof(v->untrusted), "%s", dir);
+		}
+		s = same_inode(j, &stx, i == len);
+		/* a filesystem of its own mounted below a sensitive path is not the path's (an engine's rootfs) */
+		if (s && i < len && (flags & HOST_JUDGE_OWN_FS) && o->mount_root &&
+		    (o->major != s->major || o->minor != s->minor))
+			s = NULL;
+		v->bad = s != NULL;
+		if (s && i == len)
+			snprintf(v->why, sizeof(v->why), "is %s%s", s->name,
+				 strcmp(dir, s->name) ? " (the same inode)" : "");
+		else if (s && !strcmp(dir, s->name))
+			snprintf(v->why, sizeof(v->why), "lies under %s", s->name);
+		else if (s)
+			snprintf(v->why, sizeof(v->why), "lies under %s (%s is the same inode)", s->name, dir);
+	}
+	/* in a sticky directory others may not rename or replace an entry that is root's */
+	if (v->trusted && sticky && o->uid != 0) {
+		v->trusted = false;
+		snprintf(v->untrusted, sizeof(v->untrusted), "%s", o->path);
+	}
 }
 
 static bool same_dev(const struct sens *s, const struct host_obj *o)
@@ -170,39 +238,74 @@ static bool same_dev(const struct sens *s, const struct host_obj *o)
 	return s->major == o->major && s->minor == o->minor;
 }
 
-int host_judge_object(struct host_judge *j, const struct host_obj *o, bool *ret_bad, char *why, size_t cap,
+/* What o holds is on its own filesystem: by path within its mount, by place through another. */
+static int holds(struct host_judge *j, const struct host_obj *o, struct host_verdict *v, struct cd_error *err)
+{
+	for (size_t i = 0; i < j->n && S_ISDIR(o->mode); i++) {
+		struct sens *s = &j->s[i];
+		const char *rel = NULL;
+		int r;
+
+		if (!s->exists || !same_dev(s, o))
+			continue;
+		if (s->mnt_id == o->mnt_id) {
+			v->bad = path_is_under(canon(s), o->path);
+			if (v->bad)
+				return snprintf(v->why, sizeof(v->why), "holds %s", s->name), 0;
+			continue;
+		}
+		r = by_place(j, s, o, &rel, err);
+		if (r < 0)
+			return r;
+		v->bad = rel != NULL;
+		if (rel)
+			return snprintf(v->why, sizeof(v->why), "%s %s (through another mount of its filesystem)", rel,
+					s->name),
+			       0;
+	}
+	return 0;
+}
+
+/* A file with other links on a sensitive directory's filesystem: any of them could be inside it. */
+static bool linked_elsewhere(struct host_judge *j, const struct host_obj *o, struct host_verdict *v)
+{
+	for (size_t i = 0; i < j->n && !S_ISDIR(o->mode) && o->nlink > 1; i++) {
+		const struct sens *s = &j->s[i];
+
+		if (s->exists && s->dir && s->major == o->major && s->minor == o->minor && strcmp(s->name, "/"))
+			return snprintf(v->why, sizeof(v->why),
+					"has %u hard links on the filesystem of %s: any of them could be inside it",
+					o->nlink, s->name),
+			       true;
+	}
+	return false;
+}
+
+int host_judge_object(struct host_judge *j, const struct host_obj *o, unsigned flags, struct host_verdict *v,
 		      struct cd_error *err)
 {
 	const char *kfs = host_kernel_fs(o->fstype);
 	int r = resolve(j, err);
 
-	*ret_bad = true;
+	*v = (struct host_verdict){ .bad = true };
 	if (r < 0)
 		return r;
 	if (kfs)
-		return snprintf(why, cap, "is on the host's %s, a kernel filesystem", kfs), 0;
+		return snprintf(v->why, sizeof(v->why), "is on the host's %s, a kernel filesystem", kfs), 0;
 	if (j->dev_known && o->major == j->dev_major && o->minor == j->dev_minor)
-		return snprintf(why, cap, "is on the host's /dev filesystem"), 0;
+		return snprintf(v->why, sizeof(v->why), "is on the host's /dev filesystem"), 0;
+	if (!o->path && o->elsewhere)
+		return snprintf(v->why, sizeof(v->why),
+				"is not where its path leads here (a path in another mount namespace, or covered by a "
+				"mount since)"),
+		       0;
 	if (!o->path)
-		return snprintf(why, cap, "is reachable by no path on the host (deleted, or a kernel object)"), 0;
-	for (size_t i = 0; i < j->n; i++) {
-		struct sens *s = &j->s[i];
-		const char *rel = relation(o->path, s->canon);
-
-		if (rel)
-			return snprintf(why, cap, "%s %s", rel, s->name), 0;
-		if (s->exists && same_dev(s, o) && s->ino == o->ino)
-			return snprintf(why, cap, "is %s (the same inode)", s->name), 0;
-		if (!s->exists || !same_dev(s, o) || s->mnt_id == o->mnt_id)
-			continue;
-		r = by_place(j, s, o, &rel, err);
-		if (r < 0)
-			return r;
-		if (rel)
-			return snprintf(why, cap, "%s %s (through another mount of its filesystem)", rel, s->name), 0;
-	}
-	*ret_bad = false;
-	return 0;
+		return snprintf(v->why, sizeof(v->why), "is reachable by no path (deleted, or a kernel object)"), 0;
+	v->bad = false;
+	walk(j, o, flags, v);
+	if (!v->bad)
+		v->bad = linked_elsewhere(j, o, v);
+	return v->bad ? 0 : holds(j, o, v, err);
 }
 
 bool host_judge_spelled(struct host_judge *j, const char *path, char *why, size_t cap)
@@ -212,7 +315,7 @@ bool host_judge_spelled(struct host_judge *j, const char *path, char *why, size_
 	if (resolve(j, &ignored) < 0)
 		return snprintf(why, cap, "cannot be judged: %s", ignored.msg), true;
 	for (size_t i = 0; i < j->n; i++) {
-		const char *rel = relation(path, j->s[i].canon);
+		const char *rel = relation(path, canon(&j->s[i]));
 
 		if (rel)
 			return snprintf(why, cap, "%s %s", rel, j->s[i].name), true;
@@ -220,36 +323,54 @@ bool host_judge_spelled(struct host_judge *j, const char *path, char *why, size_
 	return false;
 }
 
+/* One mount below a recursive bind, judged by what the mount table says (nothing on it is touched). */
+static int judge_mount(struct host_judge *j, const struct mnt_ent *e, char *why, size_t cap, struct cd_error *err)
+{
+	char *place = NULL;
+
+	if (host_kernel_fs_named(e->fstype))
+		return snprintf(why, cap, "a %s mount below it at %s is a kernel filesystem", e->fstype, e->point), 1;
+	if (j->dev_known && e->major == j->dev_major && e->minor == j->dev_minor)
+		return snprintf(why, cap, "the mount below it at %s is of the host's /dev", e->point), 1;
+	if (mnt_place_of(e, e->point, &place) < 0)
+		return cd_err(err, ENOMEM, "out of memory");
+	for (size_t i = 0; i < j->n; i++) {
+		struct sens *s = &j->s[i];
+		const char *rel;
+		int r = 0;
+
+		if (!s->exists || s->major != e->major || s->minor != e->minor)
+			continue;
+		canon(s);
+		if (!s->place)
+			r = place_of(j, s->mnt_id, s->mnt_unique, s->canon, &s->place, err);
+		if (r < 0)
+			return free(place), r;
+		rel = place_relation(s, place, s->place);
+		if (rel) {
+			snprintf(why, cap, "the mount below it at %s %s %s", e->point, rel, s->name);
+			return free(place), 1;
+		}
+	}
+	free(place);
+	return 0;
+}
+
 int host_judge_below(struct host_judge *j, const struct host_obj *o, size_t *ret_n, bool *ret_bad, char *why,
 		     size_t cap, struct cd_error *err)
 {
+	struct mnt_list below = { 0 };
 	int r = resolve(j, err);
 
 	*ret_n = 0;
 	*ret_bad = false;
 	if (r >= 0)
-		r = table(j, err);
-	for (size_t i = 0; r >= 0 && !*ret_bad && i < j->mt.n; i++) {
-		const struct mnt_ent *e = &j->mt.v[i];
-		struct host_obj sub;
-		char sub_why[256];
-
-		if (!path_is_under(e->point, o->path) || !strcmp(e->point, o->path))
-			continue;
-		++*ret_n;
-		*ret_bad = true;
-		if (host_kernel_fs_named(e->fstype)) {
-			snprintf(why, cap, "a %s mount below it at %s is a kernel filesystem", e->fstype, e->point);
-			continue;
-		}
-		if (host_open(AT_FDCWD, e->point, &sub, err) < 0) {
-			snprintf(why, cap, "the mount below it at %s cannot be judged: %s", e->point, err->msg);
-			continue;
-		}
-		r = host_judge_object(j, &sub, ret_bad, sub_why, sizeof(sub_why), err);
-		if (*ret_bad)
-			snprintf(why, cap, "the mount below it at %s %s", e->point, sub_why);
-		host_close(&sub);
+		r = mounts_below(&j->mounts, o->mnt_id, o->mnt_unique, o->mount_root, o->path, &below, err);
+	for (size_t i = 0; r >= 0 && !*ret_bad && i < below.n; i++) {
+		r = judge_mount(j, &below.v[i], why, cap, err);
+		*ret_bad = r > 0;
 	}
+	*ret_n = below.n;
+	mnt_list_free(&below);
 	return r < 0 ? r : 0;
 }

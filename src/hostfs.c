@@ -6,11 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "fsutil.h"
+#include "mounts.h"
+#include "pathutil.h"
 
 /*
  * Kernel filesystems: what a bind of one gives a container is the host's
@@ -85,29 +89,77 @@ static char *fd_path(int fd)
 	return buf;
 }
 
+/* An absolute path with no link on the way is where it leads (cleaned): no need to ask the kernel. */
+static int open_unlinked(const char *path, char **ret_path)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS };
+	char clean[4096];
+	int fd;
+
+	*ret_path = NULL;
+	if (path[0] != '/' || path_clean_abs(path, clean, sizeof(clean)) < 0)
+		return -EINVAL;
+	fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	if (fd < 0)
+		return -errno;
+	*ret_path = strdup(clean);
+	if (!*ret_path)
+		return close(fd), -ENOMEM;
+	return fd;
+}
+
+/*
+ * The path the kernel records for an object reached through a link, if it
+ * leads back to it here: one in another mount namespace (/proc/<pid>/root/...)
+ * or covered by a mount since (/proc/<pid>/cwd) names something else here.
+ */
+static char *path_back(struct host_obj *o, const struct statx *stx)
+{
+	char *p = fd_path(o->fd);
+	struct statx back;
+
+	if (p && (statx(AT_FDCWD, p, AT_SYMLINK_NOFOLLOW, HOST_STATX_MASK, &back) < 0 || back.stx_ino != stx->stx_ino ||
+		  back.stx_dev_major != stx->stx_dev_major || back.stx_dev_minor != stx->stx_dev_minor ||
+		  back.stx_mnt_id != stx->stx_mnt_id)) {
+		o->elsewhere = true;
+		free(p);
+		p = NULL;
+	}
+	return p;
+}
+
 int host_open(int dirfd, const char *path, struct host_obj *ret, struct cd_error *err)
 {
 	struct statx stx;
 	struct statfs sfs;
+	char *known = NULL;
 
 	*ret = (struct host_obj){ .fd = -1 };
-	ret->fd = openat(dirfd, path, O_PATH | O_CLOEXEC);
+	ret->fd = dirfd == AT_FDCWD ? open_unlinked(path, &known) : -EINVAL;
+	if (ret->fd == -ENOENT || ret->fd == -ENOTDIR || ret->fd == -EACCES)
+		return cd_err(err, -ret->fd, "%s: cannot open: %s", path, strerror(-ret->fd));
+	if (ret->fd < 0)
+		ret->fd = openat(dirfd, path, O_PATH | O_CLOEXEC);
 	if (ret->fd < 0)
 		return cd_err_sys(err, "%s: cannot open", path);
-	if (statx(ret->fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_MODE | STATX_UID | STATX_INO | STATX_MNT_ID, &stx) <
-		0 ||
-	    fstatfs(ret->fd, &sfs) < 0)
+	ret->path = known;
+	if (statx(ret->fd, "", AT_EMPTY_PATH, HOST_STATX_MASK, &stx) < 0 || fstatfs(ret->fd, &sfs) < 0)
 		return host_close(ret), cd_err_sys(err, "%s: cannot stat", path);
-	if (!(stx.stx_mask & STATX_MNT_ID))
+	if (!(stx.stx_mask & (STATX_MNT_ID | MOUNTS_STATX_UNIQUE)))
 		return host_close(ret), cd_err(err, ENOSYS, "%s: the kernel does not tell its mount (statx)", path);
 	ret->mnt_id = stx.stx_mnt_id;
+	ret->mnt_unique = stx.stx_mask & MOUNTS_STATX_UNIQUE;
+	ret->nlink = stx.stx_nlink;
+	ret->mount_root =
+	    (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
 	ret->major = stx.stx_dev_major;
 	ret->minor = stx.stx_dev_minor;
 	ret->ino = stx.stx_ino;
 	ret->mode = stx.stx_mode;
 	ret->uid = stx.stx_uid;
 	ret->fstype = (long)sfs.f_type;
-	ret->path = fd_path(ret->fd); /* NULL: a kernel object or a deleted file, reachable by no path */
+	if (!ret->path)
+		ret->path = path_back(ret, &stx);
 	return 0;
 }
 
@@ -122,6 +174,12 @@ void host_close(struct host_obj *o)
 bool host_same(const struct host_obj *a, const struct host_obj *b)
 {
 	return a->major == b->major && a->minor == b->minor && a->ino == b->ino;
+}
+
+bool host_dir_safe(uint32_t uid, uint32_t mode, bool *sticky)
+{
+	*sticky = (mode & 022) != 0;
+	return S_ISDIR(mode) && uid == 0 && (!*sticky || (mode & S_ISVTX));
 }
 
 bool host_path_trusted(const char *path, uint32_t uid, char *why, size_t why_cap)
@@ -141,132 +199,12 @@ bool host_path_trusted(const char *path, uint32_t uid, char *why, size_t why_cap
 			continue;
 		memcpy(dir, path, n);
 		dir[n] = '\0';
-		if (fstatat(AT_FDCWD, dir, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
-		    ((st.st_mode & 022) && !(st.st_mode & S_ISVTX)))
+		if (fstatat(AT_FDCWD, dir, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !host_dir_safe(st.st_uid, st.st_mode, &sticky))
 			return snprintf(why, why_cap, "%s", dir), false;
-		sticky = (st.st_mode & 022) != 0;
 	}
 	/* in a sticky directory others may not rename or replace an entry that is root's */
 	if (sticky && uid != 0)
 		return snprintf(why, why_cap, "%s", path), false;
 	return true;
-}
-
-/* mountinfo escapes space, tab, newline and backslash as \ooo */
-static void unescape(char *s)
-{
-	char *w = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
-		    s[3] <= '7') {
-			*w++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*w++ = *s;
-		}
-	}
-	*w = '\0';
-}
-
-/* "36 35 98:0 /mnt1 /mnt/parent rw,noatime master:1 - ext3 /dev/root rw" */
-static int parse_line(char *line, struct mnt_ent *m)
-{
-	char *f[7], *save = NULL, *sep;
-	unsigned long long id, parent;
-	unsigned maj, min;
-	int i = 0;
-
-	sep = strstr(line, " - ");
-	if (!sep)
-		return -EINVAL;
-	*sep = '\0';
-	for (char *t = strtok_r(line, " ", &save); t && i < 5; t = strtok_r(NULL, " ", &save))
-		f[i++] = t;
-	if (i < 5 || sscanf(f[0], "%llu", &id) != 1 || sscanf(f[1], "%llu", &parent) != 1 ||
-	    sscanf(f[2], "%u:%u", &maj, &min) != 2)
-		return -EINVAL;
-	save = NULL;
-	f[5] = strtok_r(sep + 3, " ", &save);
-	if (!f[5])
-		return -EINVAL;
-	unescape(f[3]);
-	unescape(f[4]);
-	*m = (struct mnt_ent){
-		.id = id, .parent = parent, .major = maj, .minor = min, .root = f[3], .point = f[4], .fstype = f[5]
-	};
-	return 0;
-}
-
-int mnt_table_parse(char *text, struct mnt_table *ret, struct cd_error *err)
-{
-	size_t lines = 0, n = 0;
-	char *save = NULL;
-
-	*ret = (struct mnt_table){ .buf = text };
-	for (const char *p = text; *p; p++)
-		lines += *p == '\n';
-	ret->v = calloc(lines + 1, sizeof(*ret->v));
-	if (!ret->v)
-		return mnt_table_free(ret), cd_err(err, ENOMEM, "out of memory");
-	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		if (n > lines || parse_line(l, &ret->v[n]) < 0)
-			return mnt_table_free(ret),
-			       cd_err(err, EINVAL, "/proc/self/mountinfo: line %zu unreadable", n + 1);
-		n++;
-	}
-	ret->n = n;
-	return 0;
-}
-
-int mnt_table_read(struct mnt_table *ret, struct cd_error *err)
-{
-	cleanup_close int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-	char *text = NULL;
-	size_t len = 0;
-	int r;
-
-	*ret = (struct mnt_table){ 0 };
-	if (fd < 0)
-		return cd_err_sys(err, "/proc/self/mountinfo: cannot open");
-	r = fs_read_fd(fd, "/proc/self/mountinfo", 16u << 20, &text, &len, err);
-	return r < 0 ? r : mnt_table_parse(text, ret, err);
-}
-
-void mnt_table_free(struct mnt_table *t)
-{
-	free(t->v);
-	free(t->buf);
-	*t = (struct mnt_table){ 0 };
-}
-
-const struct mnt_ent *mnt_table_find(const struct mnt_table *t, uint64_t id)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (t->v[i].id == id)
-			return &t->v[i];
-	return NULL;
-}
-
-int mnt_place_of(const struct mnt_ent *m, const char *path, char **ret_place)
-{
-	size_t pl = strcmp(m->point, "/") ? strlen(m->point) : 0;
-	const char *rest = path + pl;
-	const char *root = strcmp(m->root, "/") ? m->root : "";
-
-	*ret_place = NULL;
-	if (strncmp(path, m->point, pl) || (*rest != '/' && *rest != '\0'))
-		return -ENOENT;
-	/* "maj:min:" and the path from the filesystem's root: the mount's root, then the rest */
-	if (asprintf(ret_place, "%u:%u:%s%s", m->major, m->minor, root, *root || *rest ? rest : "/") < 0)
-		return *ret_place = NULL, -ENOMEM;
-	return 0;
-}
-
-int mnt_place(const struct mnt_table *t, const struct host_obj *o, char **ret_place)
-{
-	const struct mnt_ent *m = mnt_table_find(t, o->mnt_id);
-
-	*ret_place = NULL;
-	return m ? mnt_place_of(m, o->path, ret_place) : -ENOENT;
 }

@@ -35,7 +35,8 @@
 #include "pin.h"
 #include "rules.h"
 
-#define MAX_PATHS 32
+#define MAX_PATHS   32
+#define TMPFS_MAGIC 0x01021994
 
 enum pin_mode { PIN_UNTRUSTED, PIN_ALWAYS, PIN_NEVER };
 
@@ -142,32 +143,35 @@ static char *runtime_path(const struct run *rn, const char *path)
 }
 
 /* A source that cannot be opened: judged by its spelling where nothing else is there to judge. */
-static int unopened(struct run *rn, const char *field, const char *path, int code, bool *ret_bad, char *why, size_t cap)
+static int unopened(struct run *rn, const char *field, const char *path, int code, struct host_verdict *v)
 {
 	char clean[PATH_MAX];
 
+	*v = (struct host_verdict){ .trusted = true };
 	if (rn->online && rn->rewrites)
 		return cd_err(rn->ctx->err, code, "%s: %s: %s cannot be opened: %s (rule host_mounts)", rn->ctx->source,
 			      field, path, strerror(code));
 	if (path_clean_abs(path, clean, sizeof(clean)) < 0)
 		return rule_bad_field(rn->ctx, field, "path too long");
-	*ret_bad = host_judge_spelled(rn->judge, clean, why, cap);
+	v->bad = host_judge_spelled(rn->judge, clean, v->why, sizeof(v->why));
 	return 0;
 }
 
-/*
- * Open path as the runtime will and judge it. *ret_bad (with why) when it
- * must not reach the container; o->fd < 0 when it could not be opened.
- */
-static int open_judged(struct run *rn, const char *field, const char *path, struct host_obj *o, bool *ret_bad,
-		       char *why, size_t cap)
+/* Open path as the runtime will and judge it; o->fd < 0 when it could not be opened. */
+static int open_judged(struct run *rn, const char *field, const char *path, unsigned flags, struct host_obj *o,
+		       struct host_verdict *v)
 {
 	int r = host_open(AT_FDCWD, path, o, rn->ctx->err);
 
-	*ret_bad = false;
 	if (r < 0)
-		return unopened(rn, field, path, -r, ret_bad, why, cap);
-	return host_judge_object(rn->judge, o, ret_bad, why, cap, rn->ctx->err);
+		return unopened(rn, field, path, -r, v);
+	r = host_judge_object(rn->judge, o, flags, v, rn->ctx->err);
+	/* clampdown's own pins: what is bound there is judged where it is bound from */
+	if (r >= 0 && !v->bad && o->path && path_is_under(o->path, rn->pin_dir)) {
+		v->bad = true;
+		snprintf(v->why, sizeof(v->why), "is clampdown's own %s", rn->pin_dir);
+	}
+	return r;
 }
 
 /* Ids of a mount remapped: crun's idmap and idmap=... options, and OCI's mount-level mappings. */
@@ -326,11 +330,11 @@ static int fix_options(struct run *rn, json_t *m, const char *field, const struc
  * The path the runtime is given for o: its own when nobody but root can
  * change what it leads to, else o itself, pinned. *ret_pin when it must be.
  */
-static int trust(struct run *rn, const char *field, struct host_obj *o, const char *path, bool *ret_pin,
-		 bool *ret_refused)
+static int trust(struct run *rn, const char *field, struct host_obj *o, const struct host_verdict *v, const char *path,
+		 bool *ret_pin, bool *ret_refused)
 {
-	char dir[PATH_MAX];
-	bool trusted = host_path_trusted(o->path, o->uid, dir, sizeof(dir));
+	const char *dir = v->untrusted;
+	bool trusted = v->trusted;
 
 	*ret_pin = *ret_refused = false;
 	if (trusted && rn->c->pin != PIN_ALWAYS)
@@ -384,8 +388,8 @@ static int check_bind(struct run *rn, json_t *mounts, size_t i, const char *fiel
 	struct host_obj o __attribute__((cleanup(host_close))) = { .fd = -1 };
 	cleanup_free char *path = NULL;
 	struct optfix f = { .ro = rn->c->readonly_binds && !jpaths_has(rn->c->writable, dest) };
-	bool bad = false, pin = false, refused = false;
-	char why[512];
+	struct host_verdict v;
+	bool pin = false, refused = false;
 	int r;
 
 	if (!src)
@@ -395,20 +399,23 @@ static int check_bind(struct run *rn, json_t *mounts, size_t i, const char *fiel
 		return cd_err(rn->ctx->err, ENOMEM, "out of memory");
 	if (rn->can_pin && rn->c->pin == PIN_ALWAYS && (r = pin_enter(rn->ctx->err)) < 0)
 		return r;
-	r = open_judged(rn, field, path, &o, &bad, why, sizeof(why));
-	if (r >= 0 && !bad && o.fd >= 0) {
-		r = trust(rn, field, &o, path, &pin, &refused);
+	r = open_judged(rn, field, path, 0, &o, &v);
+	if (r >= 0 && !v.bad && o.fd >= 0) {
+		r = trust(rn, field, &o, &v, path, &pin, &refused);
 		if (r >= 0 && o.fd < 0)
-			r = open_judged(rn, field, path, &o, &bad, why, sizeof(why));
+			r = open_judged(rn, field, path, 0, &o, &v);
 	}
 	if (r < 0 || refused)
 		return r;
-	if (bad) {
+	if (v.bad) {
 		if (rule_finding(rn->ctx, field, json_deep_copy(m), NULL, "bind mount of %s: %s",
-				 o.path ? o.path : path, why))
+				 o.path ? o.path : path, v.why))
 			return json_array_remove(mounts, i), 1;
 		return 0;
 	}
+	/* a writable destination stays so for what engines put there: a tmpfs (shm) or a file (termination-log) */
+	if (!f.ro && o.fd >= 0 && o.fstype != TMPFS_MAGIC && !S_ISREG(o.mode))
+		f.ro = rn->c->readonly_binds;
 	f.recursive = is_recursive(rn, json_object_get(m, "options"));
 	r = o.fd >= 0 ? judge_below(rn, m, field, &o, &f) : 0;
 	if (r >= 0)
@@ -427,7 +434,7 @@ static int check_mount(struct run *rn, json_t *mounts, size_t i)
 	char field[64], cdest[PATH_MAX];
 
 	snprintf(field, sizeof(field), "mounts[%zu]", i);
-	if (!json_is_object(m) || !dest || (opts && !json_is_array(opts)))
+	if (!json_is_object(m) || !dest || (opts && !json_is_null(opts) && !json_is_array(opts)))
 		return rule_bad_field(rn->ctx, field, "must be an object with a destination and an options array");
 	if (has_opt(opts, "remount")) {
 		if (rule_finding(rn->ctx, field, json_deep_copy(m), NULL,
@@ -459,8 +466,7 @@ static int check_root(struct run *rn)
 	const char *spelled = json_string_value(json_object_get(root, "path"));
 	struct host_obj o __attribute__((cleanup(host_close))) = { .fd = -1 };
 	cleanup_free char *path = NULL;
-	char why[512], dir[PATH_MAX];
-	bool bad = false;
+	struct host_verdict v;
 	int r;
 
 	if (!spelled)
@@ -468,23 +474,31 @@ static int check_root(struct run *rn)
 	path = runtime_path(rn, spelled);
 	if (!path)
 		return cd_err(rn->ctx->err, ENOMEM, "out of memory");
-	r = open_judged(rn, "root.path", path, &o, &bad, why, sizeof(why));
+	r = open_judged(rn, "root.path", path, HOST_JUDGE_OWN_FS, &o, &v);
 	if (r < 0)
 		return r;
-	if (!bad && o.fd >= 0 && !S_ISDIR(o.mode))
-		bad = snprintf(why, sizeof(why), "is not a directory") > 0;
-	if (bad) {
+	if (!v.bad && o.fd >= 0 && !S_ISDIR(o.mode))
+		v.bad = snprintf(v.why, sizeof(v.why), "is not a directory") > 0;
+	if (v.bad) {
 		rule_unfixable(rn->ctx, "root.path", json_string(spelled),
-			       "%s %s: the container would run on the host's own files", o.path ? o.path : path, why);
+			       "%s %s: the container would run on the host's own files", o.path ? o.path : path, v.why);
 		return 0;
 	}
 	if (o.fd < 0)
 		return 0;
-	if (!host_path_trusted(o.path, o.uid, dir, sizeof(dir))) {
+	/* both runtimes bind the root recursively onto itself: the mounts below it come along */
+	if (rn->online &&
+	    (r = host_judge_below(rn->judge, &o, &(size_t){ 0 }, &v.bad, v.why, sizeof(v.why), rn->ctx->err)) < 0)
+		return r;
+	if (v.bad) {
+		rule_unfixable(rn->ctx, "root.path", json_string(spelled), "%s: %s", o.path, v.why);
+		return 0;
+	}
+	if (!v.trusted) {
 		rule_unfixable(rn->ctx, "root.path", json_string(spelled),
 			       "%s can be changed by others than root: the runtime could be made to run the "
 			       "container on something else than what was judged",
-			       dir);
+			       v.untrusted);
 		return 0;
 	}
 	/* the judged path, without links (runc requires that; crun follows what it finds then) */

@@ -117,6 +117,16 @@ check "explain --json: every finding carries its controls, none rewritten" jq_ok
 expect_eq "explain: the summary counts every finding" "$(tail -1 <<<"$out")" \
 	"$(jq '[.findings[] | select(.field)] | length' "$WORK/explain.json") findings against profile restricted"
 [ "$n" -ge 10 ] && ok "explain: every finding has a control line ($n)" || not_ok "explain: control lines ($n)"
+# what the kernel would mount, explained: a kernel filesystem as a source, a remount, a second proc
+jq '.mounts += [{"destination":"/ns","type":"bind","source":"/proc/self/ns/net","options":["bind"]},
+	{"destination":"/sys","type":"sysfs","source":"sysfs","options":["remount","rw"]},
+	{"destination":"/proc2","type":"proc","source":"proc"}]' "$WORK/original.json" >"$WORK/kfs.json"
+out=$("$CLAMPCTL" explain "$WORK/kfs.json")
+expect_match "explain: nsfs as a bind source, CIS 5.5 and PSS HostPath" "$out" \
+	"bind mount of /proc/self/ns/net: is on the host's nsfs, a kernel filesystem.*"$'\n'"    CIS Docker Benchmark 5.5: .*"$'\n'"    Kubernetes Pod Security Standards, Baseline: HostPath Volumes"
+expect_match "explain: a remount entry" "$out" "\"remount\" changes what is already mounted at /sys"
+expect_match "explain: proc at /proc2, PSS /proc Mount Type" "$out" \
+	"a proc mount at /proc2 is outside the paths the masks cover.*"$'\n'"    .*Kubernetes Pod Security Standards, Baseline: /proc Mount Type"
 out=$("$CLAMPCTL" explain "$WORK/b/config.json" | tail -1)
 expect_match "explain on what clampdown wrote: fewer findings" "$out" "^[0-9] findings? against profile restricted$"
 

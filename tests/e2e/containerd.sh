@@ -59,6 +59,20 @@ expect_match "ctr run --privileged runs hardened" "$out" "uid=65534 CapEff:00000
 expect_match "ctr run --privileged: no host devices" "$out" $'\n1[0-9]$'
 out=$($RUN --mount type=bind,src=/,dst=/host,options=rbind:ro "$IMG" cd-mnt sh -c 'test -e /host/etc/passwd && echo visible || echo absent' 2>&1)
 expect_eq "ctr run --mount /:/host is dropped" "$out" "absent"
+# an alias of / (a bind mount of it made elsewhere, read-only here) is / whatever its path says;
+# a procfs mounted elsewhere is the host's processes
+mkdir -p "$WORK/alias" "$WORK/hostproc" "$WORK/harmless/sub"
+mount --bind -o ro / "$WORK/alias"
+mount -t proc proc "$WORK/hostproc"
+mount --bind -o ro / "$WORK/harmless/sub"
+out=$($RUN --mount "type=bind,src=$WORK/alias,dst=/host,options=rbind:ro" "$IMG" cd-alias sh -c 'test -e /host/etc/passwd && echo visible || echo absent' 2>&1)
+expect_eq "ctr run --mount of an alias of /: dropped" "$out" "absent"
+out=$($RUN --mount "type=bind,src=$WORK/hostproc,dst=/host,options=rbind:ro" "$IMG" cd-proc sh -c 'test -e /host/1/environ && echo visible || echo absent' 2>&1)
+expect_eq "ctr run --mount of a procfs mounted elsewhere: dropped" "$out" "absent"
+out=$($RUN --mount "type=bind,src=$WORK/harmless,dst=/host,options=rbind:rw" "$IMG" cd-below sh -c 'ls /host; test -e /host/sub/etc/passwd && echo visible || echo absent' 2>&1)
+expect_eq "ctr run --mount rbind of a directory with an alias of / below: its own files only" "$out" $'sub\nabsent'
+check "the decision log names the mount below" jq_ok "$LOG" -s \
+	'any(.[]; .id=="cd-below" and any(.findings[]; .reason | test("below it at .*/harmless/sub is /: bound without the mounts below it")))'
 out=$($RUN --net-host "$IMG" cd-net true 2>&1)
 expect_match "ctr run --net-host refused, ctr shows clampdown's reason" "$out" \
 	"OCI runtime create failed: clampdown: profile restricted refuses container cd-net: rule host_namespaces: linux.namespaces.network"
@@ -93,7 +107,7 @@ for _ in $(seq 50); do [ "$($C task ls | awk '$1=="cd-task"{print $3}')" = STOPP
 check "ctr task delete" quiet $C task delete cd-task
 check "ctr container rm" quiet $C container rm cd-task
 check "every create and exec is in the decision log" jq_ok "$LOG" -s \
-	'(map(select(.command=="create")) | length == 7) and (map(select(.command=="exec")) | length == 2)'
+	'(map(select(.command=="create")) | length == 10) and (map(select(.command=="exec")) | length == 2)'
 
 e2e_extra_cleanup
 e2e_extra_cleanup() { :; }

@@ -66,6 +66,20 @@ expect_match "--privileged runs hardened" "$out" "uid=65534 CapEff:0000000000000
 expect_match "--privileged: no host devices, /proc/kcore masked" "$out" $'\n1[0-9]\n0$'
 out=$($RUN --runtime clampdown -v /:/host clampdown-bb:test sh -c 'test -e /host/etc/passwd && echo visible || echo absent' 2>&1)
 expect_eq "-v /:/host is dropped" "$out" "absent"
+# local volumes the engine mounts itself: a bind of / (read-only here) and a procfs, whatever their path says
+$D volume create -d local -o type=none -o o=bind,ro -o device=/ cd-rootvol >/dev/null
+$D volume create -d local -o type=proc -o device=proc cd-procvol >/dev/null
+$D volume create cd-vol >/dev/null
+out=$($RUN --runtime clampdown -v cd-rootvol:/h clampdown-bb:test sh -c 'test -e /h/etc/passwd && echo visible || echo absent' 2>&1)
+expect_eq "a local volume of type none, o=bind, device=/: not mounted" "$out" "absent"
+out=$($D run --rm --network none --cgroupns private --runtime clampdown-deny -v cd-rootvol:/h clampdown-bb:test true 2>&1)
+expect_match "deny: that volume refused as /" "$out" \
+	"rule host_mounts: mounts\\[[0-9]+\\]: bind mount of .*/volumes/cd-rootvol/_data: is / \\(the same inode\\)"
+out=$($RUN --runtime clampdown-env -v cd-procvol:/h clampdown-bb:test sh -c 'test -e /h/1/environ && echo visible || echo absent' 2>&1)
+expect_eq "a local volume of type proc: not mounted, even for baseline's root" "$out" "absent"
+out=$($RUN --runtime clampdown -v cd-vol:/v clampdown-bb:test sh -c 'ls -d /v && grep -c " /v " /proc/mounts' 2>&1)
+expect_eq "a plain named volume still mounts" "$out" $'/v\n1'
+$D volume rm cd-rootvol cd-procvol cd-vol >/dev/null
 out=$($D run --rm --runtime clampdown --net host clampdown-bb:test true 2>&1)
 expect_match "--net host refused, the docker CLI shows clampdown's reason" "$out" \
 	"OCI runtime create failed: clampdown: profile restricted refuses container [0-9a-f]+: rule host_namespaces: linux.namespaces.network"

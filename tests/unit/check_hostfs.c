@@ -9,9 +9,12 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <signal.h>
 
 #include "host_judge.h"
 #include "hostfs.h"
+#include "mounts.h"
 #include "ruletest.h"
 
 static char *T; /* the test's directory */
@@ -305,6 +308,12 @@ START_TEST(hard_link_of_a_sensitive_file)
 	ck_assert_int_eq(link(at_t("sock"), at_t("other")), 0);
 	snprintf(extra, sizeof(extra), ",\"%s\"", at_t("sock"));
 	refused_everywhere(extra, at_t("other"), "[\"bind\"]", "(the same inode)");
+	/* a link of a file inside a sensitive directory: its other names are unknown */
+	mkdirs("sdir");
+	unit_write(T, "sdir/secret", "");
+	ck_assert_int_eq(link(at_t("sdir/secret"), at_t("pub")), 0);
+	snprintf(extra, sizeof(extra), ",\"%s\"", at_t("sdir"));
+	refused_everywhere(extra, at_t("pub"), "[\"bind\"]", "has 2 hard links on the filesystem of");
 }
 END_TEST
 
@@ -380,7 +389,8 @@ START_TEST(mounts_below_a_recursive_bind)
 	ck_assert_int_eq(mount("proc", at_t("h2/t"), "proc", 0, NULL), 0);
 	bind_case("enforce", NULL, at_t("h2"), "[\"rbind\"]", &r);
 	ck_assert_ptr_nonnull(strstr(reason0(&r), "below it at"));
-	ck_assert_ptr_nonnull(strstr(reason0(&r), "proc, a kernel filesystem"));
+	ck_assert_ptr_nonnull(strstr(reason0(&r), "a proc mount below it at"));
+	ck_assert_ptr_nonnull(strstr(reason0(&r), "is a kernel filesystem"));
 	ck_assert_str_eq(opts0(&r), "[\"bind\",\"nosuid\",\"nodev\",\"ro\"]");
 	done(&r);
 }
@@ -487,8 +497,12 @@ static void root_case(const char *mode, const char *root, struct result *r)
 START_TEST(root_path_judged)
 {
 	static const char *const bad[][2] = {
-		{ "/usr", "is /usr" },		  { "/", "is /" },	      { "/usr/lib", "lies under /usr" },
-		{ "/proc/self/root", "is /" }, { "/proc/self", "kernel" }, { "/etc/hostname", "lies under /etc" },
+		{ "/usr", "is /usr" },
+		{ "/", "is /" },
+		{ "/usr/lib", "lies under /usr" },
+		{ "/proc/self/root", "is /" },
+		{ "/proc/self", "kernel" },
+		{ "/etc/hostname", "lies under /etc" },
 	};
 	struct result r;
 
@@ -654,7 +668,8 @@ START_TEST(pin_value_checked)
 	struct profile p;
 	struct cd_error err;
 
-	unit_write(T, "t.json", P("\"host_mounts\":{\"mode\":\"enforce\",\"sensitive\":[\"/etc\"],\"pin\":\"sometimes\"}"));
+	unit_write(T, "t.json",
+		   P("\"host_mounts\":{\"mode\":\"enforce\",\"sensitive\":[\"/etc\"],\"pin\":\"sometimes\"}"));
 	ck_assert_int_lt(profile_load(T, "t", &p, &err), 0);
 	ck_assert_msg(strstr(err.msg, "rules.host_mounts.pin: \"sometimes\": must be untrusted, always or never"), "%s",
 		      err.msg);
@@ -688,9 +703,15 @@ END_TEST
 START_TEST(kernel_filesystems_only_at_their_own_place)
 {
 	static const char *const cases[][3] = {
-		{ "proc", "/proc2", "0" },	    { "proc", "/proc", "1" },	       { "proc", "/proc/", "1" },
-		{ "sysfs", "/sys2", "0" },	    { "sysfs", "/sys", "1" },	       { "cgroup", "/cg", "0" },
-		{ "cgroup", "/sys/fs/cgroup/cpu", "1" }, { "cgroup2", "/sys/fs/cgroup", "1" }, { "tmpfs", "/proc2", "1" },
+		{ "proc", "/proc2", "0" },
+		{ "proc", "/proc", "1" },
+		{ "proc", "/proc/", "1" },
+		{ "sysfs", "/sys2", "0" },
+		{ "sysfs", "/sys", "1" },
+		{ "cgroup", "/cg", "0" },
+		{ "cgroup", "/sys/fs/cgroup/cpu", "1" },
+		{ "cgroup2", "/sys/fs/cgroup", "1" },
+		{ "tmpfs", "/proc2", "1" },
 	};
 	char spec[600];
 	struct result r;
@@ -712,6 +733,166 @@ START_TEST(kernel_filesystems_only_at_their_own_place)
 	      &r);
 	ck_assert_str_eq(opts0(&r), "[\"ro\"]");
 	done(&r);
+}
+END_TEST
+
+/* A process of the test's own, in a mount namespace of its own where T/chroot is a tmpfs with proc/ in it. */
+static pid_t other_ns_child(void)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    mount("tmpfs", at_t("chroot"), "tmpfs", 0, NULL) < 0 || mkdir(at_t("chroot/proc"), 0755) < 0)
+			_exit(1);
+		(void)!write(p[1], "x", 1);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	ck_assert_int_eq(read(p[0], &c, 1), 1);
+	close(p[0]);
+	return pid;
+}
+
+START_TEST(a_path_that_leads_elsewhere_here)
+{
+	char src[4400];
+	pid_t pid;
+
+	private_ns();
+	mkdirs("chroot/proc");
+	ck_assert_int_eq(mount("proc", at_t("chroot/proc"), "proc", 0, NULL), 0);
+	pid = other_ns_child();
+	/* judged there it is an empty directory; the runtime, given its path, would bind the proc here */
+	snprintf(src, sizeof(src), "/proc/%d/root%s", (int)pid, at_t("chroot/proc"));
+	refused_everywhere(",\"/nothing\"", src, "[\"rbind\"]", "is not where its path leads here");
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	/* a directory covered by a mount since a process went into it */
+	mkdirs("hidden/x");
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		if (chdir(at_t("hidden/x")) < 0)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	usleep(100000);
+	bind_at("/", "hidden");
+	snprintf(src, sizeof(src), "/proc/%d/cwd", (int)pid);
+	refused_everywhere(",\"/nothing\"", src, "[\"rbind\"]", "is not where its path leads here");
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+END_TEST
+
+START_TEST(root_path_mounts_below_and_own_filesystems)
+{
+	char profile[1400], spec[4600];
+	struct result r;
+
+	private_ns();
+	mkdirs("rootfs2/hp");
+	ck_assert_int_eq(mount("proc", at_t("rootfs2/hp"), "proc", 0, NULL), 0);
+	root_case("enforce", at_t("rootfs2"), &r);
+	ck_assert_msg(r.rc == 0 && r.denied && strstr(r.deny, "a proc mount below it"), "%s", r.deny);
+	done(&r);
+	/* containerd keeps bundles below /run/containerd: a rootfs mounted there is the container's own */
+	mkdirs("fakerun/b/rootfs");
+	mkdirs("fakerun/b/plain");
+	ck_assert_int_eq(mount("tmpfs", at_t("fakerun/b/rootfs"), "tmpfs", 0, NULL), 0);
+	snprintf(profile, sizeof(profile), P("\"host_mounts\":{\"mode\":\"enforce\",\"sensitive\":[\"/etc\",\"%s\"]}"),
+		 at_t("fakerun"));
+	snprintf(spec, sizeof(spec), "{\"process\":{},\"root\":{\"path\":\"%s\"}}", at_t("fakerun/b/rootfs"));
+	apply(profile, spec, &r);
+	ck_assert_msg(r.rc == 0 && !r.denied, "%s %s", r.err.msg, r.deny);
+	done(&r);
+	snprintf(spec, sizeof(spec), "{\"process\":{},\"root\":{\"path\":\"%s\"}}", at_t("fakerun/b/plain"));
+	apply(profile, spec, &r);
+	ck_assert_msg(r.rc == 0 && r.denied && strstr(r.deny, "lies under"), "%s", r.deny);
+	done(&r);
+}
+END_TEST
+
+START_TEST(the_pin_directory_is_no_source)
+{
+	mkdirs("cache/pin");
+	ruletest_cache_dir = at_t("cache");
+	refused_everywhere(NULL, at_t("cache/pin"), "[\"rbind\"]", "is clampdown's own");
+	ruletest_cache_dir = NULL;
+}
+END_TEST
+
+START_TEST(writable_destinations_for_tmpfs_and_files)
+{
+	char spec[4600];
+	struct result r;
+	const char *const prof =
+	    P("\"host_mounts\":{\"mode\":\"enforce\",\"sensitive\":[\"/etc\"],\"writable\":[\"/dev/shm\"]}");
+
+	private_ns();
+	mkdirs("dir");
+	mkdirs("shm");
+	unit_write(T, "file", "");
+	ck_assert_int_eq(mount("tmpfs", at_t("shm"), "tmpfs", 0, NULL), 0);
+	for (int k = 0; k < 3; k++) {
+		const char *src = at_t(k == 0 ? "dir" : k == 1 ? "shm" : "file");
+
+		snprintf(
+		    spec, sizeof(spec),
+		    "{\"process\":{},\"mounts\":[{\"destination\":\"/dev/shm\",\"type\":\"bind\",\"source\":\"%s\","
+		    "\"options\":null}]}",
+		    src);
+		apply(prof, spec, &r);
+		ck_assert_msg(r.rc == 0, "%s", r.err.msg);
+		ck_assert_msg(!strcmp(opts0(&r), k == 0 ? "[\"nosuid\",\"nodev\",\"ro\"]" : "[\"nosuid\",\"nodev\"]"),
+			      "%s: %s", src, opts0(&r));
+		done(&r);
+	}
+}
+END_TEST
+
+/* statmount/listmount and mountinfo tell the same mounts below a directory */
+START_TEST(mounts_below_by_either_table)
+{
+	struct mounts m = { 0 };
+	struct mnt_list a, b;
+	struct cd_error err;
+	struct host_obj o;
+	struct statx stx;
+
+	private_ns();
+	mkdirs("d/x/y");
+	ck_assert_int_eq(mount("tmpfs", at_t("d/x"), "tmpfs", 0, NULL), 0);
+	mkdirs("d/x/y");
+	ck_assert_int_eq(mount("tmpfs", at_t("d/x/y"), "tmpfs", 0, NULL), 0);
+	ck_assert_int_eq(host_open(AT_FDCWD, at_t("d"), &o, &err), 0);
+	ck_assert_int_eq(statx(AT_FDCWD, at_t("d"), 0, STATX_MNT_ID, &stx), 0);
+	/* d is no mount root: mountinfo; d/x is one: listmount where the kernel has it */
+	ck_assert_int_eq(mounts_below(&m, stx.stx_mnt_id, false, false, o.path, &b, &err), 0);
+	host_close(&o);
+	ck_assert_int_eq(mount(at_t("d"), at_t("d"), NULL, MS_BIND | MS_REC, NULL), 0);
+	ck_assert_int_eq(host_open(AT_FDCWD, at_t("d"), &o, &err), 0);
+	ck_assert(o.mount_root);
+	ck_assert_int_eq(mounts_below(&m, o.mnt_id, o.mnt_unique, true, o.path, &a, &err), 0);
+	ck_assert_uint_eq(a.n, 2);
+	ck_assert_uint_eq(b.n, 2);
+	for (size_t i = 0; i < 2; i++) {
+		ck_assert_str_eq(a.v[i].fstype, "tmpfs");
+		ck_assert(!strcmp(a.v[i].point, at_t("d/x")) || !strcmp(a.v[i].point, at_t("d/x/y")));
+		ck_assert(!strcmp(b.v[i].point, at_t("d/x")) || !strcmp(b.v[i].point, at_t("d/x/y")));
+	}
+	mnt_list_free(&a);
+	mnt_list_free(&b);
+	host_close(&o);
+	mounts_free(&m);
 }
 END_TEST
 
@@ -745,6 +926,11 @@ static Suite *suite(void)
 	tcase_add_test(tc, pin_value_checked);
 	tcase_add_test(tc, pin_always);
 	tcase_add_test(tc, kernel_filesystems_only_at_their_own_place);
+	tcase_add_test(tc, a_path_that_leads_elsewhere_here);
+	tcase_add_test(tc, root_path_mounts_below_and_own_filesystems);
+	tcase_add_test(tc, the_pin_directory_is_no_source);
+	tcase_add_test(tc, writable_destinations_for_tmpfs_and_files);
+	tcase_add_test(tc, mounts_below_by_either_table);
 	suite_add_tcase(s, tc);
 	return s;
 }
