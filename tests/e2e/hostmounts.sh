@@ -153,6 +153,35 @@ for rt in "$RUNC" "$CRUN"; do
 	expect_match "$n: the mapping was removed, and said so" "$(reason_of "hm-idmap-$n")" "id-mapped mount"
 done
 
+# containerd's own layout: bundles below /run/containerd (here the test's stand-in), the rootfs an
+# overlay mounted in the bundle: the container's own filesystem, not the sensitive path's
+mkdir -p "$WORK/fakerun/containerd/task/b/rootfs" "$WORK/fakerun/containerd/task/up" "$WORK/fakerun/containerd/task/wk" \
+	"$WORK/fakerun/containerd/task/plain"
+mount -t overlay overlay -o "lowerdir=$WORK/rootfs,upperdir=$WORK/fakerun/containerd/task/up,workdir=$WORK/fakerun/containerd/task/wk" \
+	"$WORK/fakerun/containerd/task/b/rootfs"
+for rt in "$RUNC" "$CRUN"; do
+	n=$(basename "$rt")
+	ct "ctrd-$n" "$rt" restricted 'echo ran' ".root.path=\"$WORK/fakerun/containerd/task/b/rootfs\""
+	expect_eq "$n: a rootfs mounted below a sensitive path (containerd's bundles) runs" "$rc:$out" "0:ran"
+	cp -a "$WORK/rootfs/." "$WORK/fakerun/containerd/task/plain/"
+	ct "ctrdplain-$n" "$rt" restricted 'echo ran' ".root.path=\"$WORK/fakerun/containerd/task/plain\""
+	expect_match "$n: a plain directory there is the sensitive path's" "$rc:$err" \
+		"^1:.*rule host_mounts: root.path: $WORK/fakerun/containerd/task/plain lies under $WORK/fakerun/containerd"
+done
+# a path that leads elsewhere here: judged in another mount namespace (an empty tmpfs there), it would be
+# bound here, where the same path is a procfs (made by the test)
+mkdir -p "$WORK/chroot/proc"
+mount -t proc proc "$WORK/chroot/proc"
+unshare -m --propagation private sh -c "mount -t tmpfs t '$WORK/chroot' && mkdir '$WORK/chroot/proc' && exec sleep 600" &
+OTHER_PID=$!
+for _ in $(seq 50); do [ -d "/proc/$OTHER_PID/root$WORK/chroot/proc" ] && [ -z "$(ls "/proc/$OTHER_PID/root$WORK/chroot/proc")" ] && break; sleep 0.1; done
+ct "elsewhere" "$RUNC" baseline 'test -e /h/sys/kernel/core_pattern && echo hostproc=visible || echo hostproc=absent' \
+	"$(bind_of "/proc/$OTHER_PID/root$WORK/chroot/proc" /h '["rbind"]')"
+expect_eq "a source in another mount namespace whose path here is a procfs: not mounted" "$rc:$out" "0:hostproc=absent"
+expect_match "the decision log says its path leads elsewhere" "$(reason_of hm-elsewhere)" "is not where its path leads here"
+kill "$OTHER_PID" 2>/dev/null
+wait "$OTHER_PID" 2>/dev/null
+
 # the controls: each attack as the runtime does it without clampdown (reads only, and the test's own files)
 direct proc2 "$RUNC" 'cat /proc2/sys/kernel/core_pattern >/proc2/sys/kernel/core_pattern && echo sysctl=writable' \
 	'.mounts += [{"destination":"/proc2","type":"proc","source":"proc"}]'

@@ -52,6 +52,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t len)
 			       .process = json_object_get(spec, "process"),
 			       .source = "fuzz",
 			       .cache_dir = "/tmp/clampdown-fuzz-cache", /* a filter is compiled once, not per input */
+			       /* as clampctl: host paths judged, nothing pinned (no mount per input) */
+			       .predicting = true,
 			       .findings = findings,
 			       .err = &err };
 	if (profile_apply(&prof, SCOPE_CONTAINER | SCOPE_PROCESS, &ctx) >= 0 &&
