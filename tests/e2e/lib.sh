@@ -195,11 +195,12 @@ refused() {
 	fi
 }
 
-# Hybrid cgroup hosts: crun refuses while hugetlb sits on the v2 hierarchy.
+# Hybrid cgroup hosts: crun refuses while hugetlb sits on the v2 hierarchy. A v1 hierarchy outlives
+# its last umount for a while (another suite's restore_cgroups), then hugetlb falls back to v2: so it
+# is mounted whenever it is not, which also keeps a lingering v1 hierarchy from going away under crun.
 HUGETLB_MOUNTED=
 prepare_cgroups_for_crun() {
-	if [ -d /sys/fs/cgroup/unified ] && grep -qw hugetlb /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null &&
-		! mountpoint -q /sys/fs/cgroup/hugetlb; then
+	if [ -d /sys/fs/cgroup/unified ] && grep -qw '^hugetlb' /proc/cgroups && ! mountpoint -q /sys/fs/cgroup/hugetlb; then
 		mkdir -p /sys/fs/cgroup/hugetlb
 		mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb && HUGETLB_MOUNTED=1
 	fi
