@@ -52,17 +52,22 @@ struct rule_def {
 	int (*apply)(struct rule_ctx *ctx, const void *conf);
 	/* exec without --process: judge runc's flags (may be NULL) */
 	int (*exec_flags)(struct rule_ctx *ctx, const void *conf);
+	/* and with --process too: flags the runtime reads beside the file (--cgroup) */
+	bool exec_flags_with_process;
 	/* frees what load made (NULL: free()) */
 	void (*free_conf)(void *conf);
 };
 
 extern const struct rule_def rule_privileged;
+extern const struct rule_def rule_annotations;
 extern const struct rule_def rule_user;
 extern const struct rule_def rule_capabilities;
 extern const struct rule_def rule_no_new_privileges;
 extern const struct rule_def rule_seccomp;
 extern const struct rule_def rule_readonly_rootfs;
 extern const struct rule_def rule_resources;
+extern const struct rule_def rule_cgroup_path;
+extern const struct rule_def rule_restore;
 extern const struct rule_def rule_host_namespaces;
 extern const struct rule_def rule_host_mounts;
 extern const struct rule_def rule_devices;

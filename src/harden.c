@@ -298,7 +298,9 @@ static int harden_exec(struct runc_args *a, const struct node_config *cfg, struc
 		return r;
 	/* with --process, runc ignores the process flags */
 	ctx.source = a->process_file ? a->process_file : "exec flags";
-	r = a->process_file ? harden_process_file(&ctx, &p, err) : profile_apply_exec_flags(&p, &ctx);
+	r = a->process_file ? harden_process_file(&ctx, &p, err) : 0;
+	if (r >= 0)
+		r = profile_apply_exec_flags(&p, &ctx);
 	return finish(a, cfg, p.name, &ctx, "exec in container", r, err);
 }
 

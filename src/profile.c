@@ -223,7 +223,7 @@ int profile_apply_exec_flags(const struct profile *p, struct rule_ctx *ctx)
 		const struct rule_inst *ri = instance(p, *d);
 		int r;
 
-		if (!ri || !(*d)->exec_flags)
+		if (!ri || !(*d)->exec_flags || (ctx->args->process_file && !(*d)->exec_flags_with_process))
 			continue;
 		ctx->rule = ri->def->name;
 		ctx->mode = ri->mode;

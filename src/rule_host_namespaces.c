@@ -85,6 +85,16 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 		path = e ? json_string_value(json_object_get(e, "path")) : NULL;
 		if (e && json_object_get(e, "path") && !json_is_null(json_object_get(e, "path")) && !path)
 			return rule_bad_field(ctx, "linux.namespaces", "%s: path must be a string", kinds[k].type);
+		/* runc opens it from the rootfs (the image can put a link there), crun from the bundle */
+		if (path && *path && path[0] != '/') {
+			char field[64];
+
+			snprintf(field, sizeof(field), "linux.namespaces.%s", kinds[k].type);
+			rule_unfixable(
+			    ctx, field, json_deep_copy(e),
+			    "a relative path: runc opens it inside the rootfs, where the image decides what it is");
+			continue;
+		}
 		if (path && *path && (r = rule_is_host_ns(ctx, path, kinds[k].proc, &host)) < 0)
 			return r;
 		if (!e)

@@ -1,7 +1,10 @@
 /*
  * resources: memory, CPU and pids limits are set where absent and clamped
  * where larger; "unlimited" (-1, 0, "max") counts as larger. cgroup v2
- * unified keys are clamped as well, since runc writes them last.
+ * unified keys are clamped as well, since runc writes them last, and the
+ * cgroup's own files (cgroup.procs, cgroup.subtree_control...) are no
+ * resources. An OOM score below the profile's floor is raised to it. On
+ * update, device rules are removed: crun applies them (runc ignores them).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -19,9 +22,11 @@ struct res_conf {
 	int64_t memory; /* bytes; 0: not limited by the profile */
 	double cpus;	/* 0: not limited */
 	int64_t pids;	/* 0: not limited */
+	int64_t oom_min;
+	bool has_oom_min;
 };
 
-static const char *const keys[] = { "memory", "cpus", "pids", NULL };
+static const char *const keys[] = { "memory", "cpus", "pids", "oom_score_adj_min", NULL };
 
 static int load(const json_t *obj, const struct jpath *at, void **ret_conf, struct cd_error *err)
 {
@@ -41,7 +46,26 @@ static int load(const json_t *obj, const struct jpath *at, void **ret_conf, stru
 		r = jget_err(err, EINVAL, at, "cpus", "must be between 0.01 and 4096");
 	if (r >= 0)
 		r = jget_int(obj, "pids", false, 1, INT32_MAX, at, &c->pids, err);
+	c->oom_min = -1000;
+	if (r >= 0)
+		r = jget_int(obj, "oom_score_adj_min", false, -1000, 1000, at, &c->oom_min, err);
+	c->has_oom_min = c->oom_min > -1000;
 	return r;
+}
+
+/* -1000 exempts the process from the OOM killer: the kernel kills the node's daemons first. */
+static int oom_score(struct rule_ctx *ctx, const struct res_conf *c)
+{
+	struct jpath at = { ctx->source, "process" };
+	int64_t v = 0;
+	int r = jget_int(ctx->process, "oomScoreAdj", false, INT32_MIN, INT32_MAX, &at, &v, ctx->err);
+
+	if (r < 0 || !c->has_oom_min || !json_object_get(ctx->process, "oomScoreAdj") || v >= c->oom_min)
+		return r;
+	if (rule_finding(ctx, "process.oomScoreAdj", json_integer(v), json_integer(c->oom_min),
+			 "below the profile's floor: the OOM killer would take the node's daemons first"))
+		json_object_set_new(ctx->process, "oomScoreAdj", json_integer(c->oom_min));
+	return 0;
 }
 
 /* A limit field: <= 0 (absent) means unlimited. Clamps to max. */
@@ -204,6 +228,15 @@ static int unified(struct rule_ctx *ctx, json_t *res, const struct res_conf *c)
 			return rule_bad_field(ctx, "linux.resources.unified", "\"%s\" must be a string", key);
 		if (strchr(key, '/'))
 			return rule_bad_field(ctx, "linux.resources.unified", "\"%s\" is not a file name", key);
+		/* the cgroup's own files: processes moved in, controllers handed down, the tree reshaped */
+		if (!strncmp(key, "cgroup.", 7)) {
+			char field[160];
+
+			snprintf(field, sizeof(field), "linux.resources.unified.%s", key);
+			if (rule_finding(ctx, field, json_incref(v), NULL, "a cgroup core file, not a resource limit"))
+				json_object_del(u, key);
+			continue;
+		}
 		r = unified_key(ctx, u, key, json_string_value(v), c);
 		if (r < 0)
 			return r;
@@ -273,6 +306,11 @@ static int apply_update(struct rule_ctx *ctx, const struct res_conf *c)
 		r = update_cpu(ctx, cpu, c);
 	if (r >= 0 && c->pids && json_is_object(pid))
 		r = update_limit(ctx, pid, "limit", "resources.pids.limit", c->pids);
+	/* crun applies device rules on update (a new eBPF program, or devices.allow); runc skips them */
+	if (r >= 0 && json_array_size(json_object_get(res, "devices")) &&
+	    rule_finding(ctx, "resources.devices", json_deep_copy(json_object_get(res, "devices")), NULL,
+			 "device rules on update would open the container's device cgroup (crun applies them)"))
+		json_object_del(res, "devices");
 	return r < 0 ? r : unified(ctx, res, c);
 }
 
@@ -298,6 +336,8 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 		r = pids(ctx, res, c);
 	if (r >= 0)
 		r = unified(ctx, res, c);
+	if (r >= 0)
+		r = oom_score(ctx, c);
 	return r;
 }
 

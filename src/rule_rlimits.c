@@ -157,6 +157,43 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 	return 0;
 }
 
+/*
+ * crun's exec applies only the rlimits a --process file gives and otherwise
+ * inherits its caller's (the engine's: core unlimited, nofile 1M), not the
+ * container's. clampdown is that caller across execve: its own limits are
+ * lowered to the caps, which a process may always do.
+ */
+static int exec_flags(struct rule_ctx *ctx, const void *conf)
+{
+	const struct rlimits_conf *c = conf;
+	const enum rule_mode mode = ctx->mode;
+
+	/* not the config's asking: deny lowers them as enforce does */
+	if (ctx->mode == MODE_DENY)
+		ctx->mode = MODE_ENFORCE;
+	for (size_t i = 0; ctx->crun && i < c->n; i++) {
+		struct rlimit rl;
+		char field[48];
+
+		if (getrlimit(c->lim[i].resource, &rl) < 0 ||
+		    (rl.rlim_max != RLIM_INFINITY && rl.rlim_max <= (rlim_t)c->lim[i].max))
+			continue;
+		snprintf(field, sizeof(field), "exec %s", c->lim[i].type);
+		if (!rule_finding(
+			ctx, field,
+			rl.rlim_max == RLIM_INFINITY ? json_string("unlimited") : json_integer((json_int_t)rl.rlim_max),
+			json_integer(c->lim[i].max), "crun's exec inherits its caller's limit, not the container's"))
+			continue;
+		rl.rlim_max = (rlim_t)c->lim[i].max;
+		rl.rlim_cur = rl.rlim_cur < rl.rlim_max ? rl.rlim_cur : rl.rlim_max;
+		if (setrlimit(c->lim[i].resource, &rl) < 0)
+			return ctx->mode = mode,
+			       cd_err_sys(ctx->err, "rlimits: cannot lower %s for crun's exec", c->lim[i].type);
+	}
+	ctx->mode = mode;
+	return 0;
+}
+
 const struct rule_def rule_rlimits = {
 	.name = "rlimits",
 	.scope = SCOPE_PROCESS,
@@ -164,4 +201,6 @@ const struct rule_def rule_rlimits = {
 	.keys = keys,
 	.load = load,
 	.apply = apply,
+	.exec_flags = exec_flags,
+	.exec_flags_with_process = true,
 };

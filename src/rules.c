@@ -10,13 +10,16 @@
 
 /* One rule per line; clang-format keeps it that way with the trailing comments. */
 const struct rule_def *const rules_table[] = {
-	&rule_privileged,	 /* first: the others would erase what it recognises */
+	&rule_restore,		 /* first: a restore is refused whatever else it carries */
+	&rule_privileged,	 /* the others would erase what it recognises */
+	&rule_annotations,	 /* before any rule adds an annotation of clampdown's own */
 	&rule_user,		 /* before capabilities: the final uid decides ambient */
 	&rule_capabilities,	 /* */
 	&rule_no_new_privileges, /* */
 	&rule_seccomp,		 /* after capabilities: Docker-format conditions read the final set */
 	&rule_readonly_rootfs,	 /* after user: the tmpfs belongs to the final uid */
 	&rule_resources,	 /* */
+	&rule_cgroup_path,	 /* */
 	&rule_host_namespaces,	 /* */
 	&rule_host_mounts,	 /* before masked_paths: dropped mounts are not fixed up */
 	&rule_devices,		 /* */
