@@ -26,7 +26,7 @@ node_config "$WORK/full.json" "$RUNC" "$TOP/profiles" "$WORK/decisions.jsonl" '.
 mkdir -p "$WORK/run" && mount -t tmpfs tmpfs "$WORK/run" && trap 'cd /; umount "$WORK/run"; restore_cgroups; rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/run/rootfs" "$WORK/run/upper" "$WORK/run/work"
 mount -t overlay overlay -o "lowerdir=$WORK/rootfs,upperdir=$WORK/run/upper,workdir=$WORK/run/work" "$WORK/run/rootfs"
-trap 'cd /; umount "$WORK/run/rootfs"; umount "$WORK/run"; restore_cgroups; rm -rf "$WORK"' EXIT
+trap 'cd /; umount -l "$WORK/run/rootfs" || true; umount -l "$WORK/run" || true; restore_cgroups; rm -rf "$WORK"' EXIT
 make_bundle "$WORK/tpl" "$WORK/run/rootfs" "true" '.process.args=["/bin/true"]'
 B="$WORK/run/b"
 

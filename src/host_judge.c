@@ -85,7 +85,14 @@ static int resolve(struct host_judge *j, struct cd_error *err)
 			s->minor = stx.stx_dev_minor;
 		}
 	}
-	if (statx(AT_FDCWD, "/dev", 0, STATX_INO, &stx) == 0) {
+	/* the host's /dev superblock: the profile's "/dev" entry when it has one */
+	for (size_t i = 0; i < j->n && !j->dev_known; i++)
+		if (j->s[i].exists && !strcmp(j->s[i].name, "/dev")) {
+			j->dev_known = true;
+			j->dev_major = j->s[i].major;
+			j->dev_minor = j->s[i].minor;
+		}
+	if (!j->dev_known && statx(AT_FDCWD, "/dev", 0, STATX_INO, &stx) == 0) {
 		j->dev_known = true;
 		j->dev_major = stx.stx_dev_major;
 		j->dev_minor = stx.stx_dev_minor;

@@ -151,16 +151,19 @@ static void kernel_fs_in_place(struct rule_ctx *ctx, json_t *mounts)
 		char field[32];
 		size_t k;
 
+		if (!type || !dest ||
+		    (strcmp(type, "proc") && strcmp(type, "sysfs") && strcmp(type, "cgroup") &&
+		     strcmp(type, "cgroup2")) ||
+		    own_place(type, dest)) {
+			i++;
+			continue;
+		}
 		json_array_foreach(json_object_get(m, "options"), k, o)
 			bind |= json_is_string(o) &&
 				(!strcmp(json_string_value(o), "bind") || !strcmp(json_string_value(o), "rbind"));
 		snprintf(field, sizeof(field), "mounts[%zu]", i);
-		if (type && dest && !bind &&
-		    (!strcmp(type, "proc") || !strcmp(type, "sysfs") || !strcmp(type, "cgroup") ||
-		     !strcmp(type, "cgroup2")) &&
-		    !own_place(type, dest) &&
-		    rule_finding(ctx, field, json_deep_copy(m), NULL,
-				 "a %s mount at %s is outside the paths the masks cover", type, dest)) {
+		if (!bind && rule_finding(ctx, field, json_deep_copy(m), NULL,
+					  "a %s mount at %s is outside the paths the masks cover", type, dest)) {
 			json_array_remove(mounts, i);
 			continue;
 		}

@@ -65,7 +65,7 @@ check "diff --color always" bash -c "\"$CLAMPCTL\" diff --color always \"$WORK/b
 check "diff wrote nothing" cmp -s "$WORK/b/config.json" "$WORK/original.json"
 "$CLAMPCTL" diff --json "$WORK/b/config.json" >"$WORK/diff.json"
 check "diff --json: verdict, rules and the rewritten config" jq_ok "$WORK/diff.json" \
-	'.verdict=="rewritten" and (.rules|length)==16 and .config.process.user.uid==65534 and .profile=="restricted"'
+	'.verdict=="rewritten" and (.rules|length)==19 and .config.process.user.uid==65534 and .profile=="restricted"'
 # clampdown itself, in front of the real runc: what it writes is what diff said
 "$CLAMPDOWN" --root "$ROOTS/runc" create --bundle "$WORK/b" ctl-diff >/dev/null 2>&1
 "$RUNC" --root "$ROOTS/runc" delete -f ctl-diff >/dev/null 2>&1
