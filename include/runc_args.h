@@ -39,6 +39,8 @@ struct runc_args {
 	const char *log_format;
 	const char *root;
 	const char *clampdown_config;
+	const char *rootless;	    /* runc: rootless mode; crun 1.8: another spelling of --root */
+	const char *getopt_differs; /* a "-xyz" token, which getopt (crun) and Go (runc) read apart */
 	bool help, version;
 	/* how the runtime's argv differs: per index NULL (keep), RUNC_ARG_DROP or a replacement */
 	const char **override;

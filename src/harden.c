@@ -233,10 +233,25 @@ static int hand_over_process(struct runc_args *a, const char *text, size_t len, 
 {
 	static char arg[64];
 	const struct runc_flag_occ *o = runc_args_last(a, "process");
-	int fd = memfd_with("clampdown-process", 0, text, len, err);
+	const struct runc_flag_occ *pf = runc_args_last(a, "preserve-fds");
+	const char *listen = getenv("LISTEN_FDS");
+	long keep = 3 + (pf ? strtol(pf->value, NULL, 10) : 0) + (listen ? strtol(listen, NULL, 10) : 0);
+	int fd = memfd_with("clampdown-process", MFD_ALLOW_SEALING, text, len, err), moved;
 
 	if (fd < 0)
 		return fd;
+	/* sealed, and above the fds --preserve-fds (and crun's LISTEN_FDS) hand to the process */
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
+		return close(fd), cd_err_sys(err, "cannot seal the process file's copy");
+	if (keep < 3 || keep > 65536)
+		return close(fd), cd_err(err, EINVAL, "--preserve-fds: not a number clampdown can keep clear of");
+	if (fd < keep) {
+		moved = fcntl(fd, F_DUPFD, (int)keep);
+		close(fd);
+		if (moved < 0)
+			return cd_err_sys(err, "cannot keep the process file's copy clear of the preserved fds");
+		fd = moved;
+	}
 	snprintf(arg, sizeof(arg), "%s/proc/self/fd/%d", o->value_index >= 0 ? "" : "--process=", fd);
 	a->override[o->value_index >= 0 ? o->value_index : o->index] = arg;
 	return 0;
@@ -409,6 +424,15 @@ static int crun_numeric_flags(const struct runc_args *a, struct cd_error *err)
 }
 
 /* update with flags: judged as the JSON they stand for; a clamped flag replaces every given spelling of it. */
+static int occurrences(const struct runc_args *a, const char *flag)
+{
+	int n = 0;
+
+	for (int i = 0; i < a->nocc; i++)
+		n += !strcmp(a->occ[i].name, flag);
+	return n;
+}
+
 static int harden_update_flags(struct rule_ctx *ctx, const struct profile *p, struct cd_error *err)
 {
 	const size_t n = sizeof(update_flags) / sizeof(update_flags[0]);
@@ -432,11 +456,13 @@ static int harden_update_flags(struct rule_ctx *ctx, const struct profile *p, st
 	}
 	ctx->resources = res;
 	r = profile_apply(p, SCOPE_UPDATE, ctx);
-	for (size_t i = 0; r >= 0 && ctx->changed && i < n; i++) {
+	for (size_t i = 0; r >= 0 && i < n; i++) {
 		json_t *v = json_object_get(json_object_get(res, update_flags[i].obj), update_flags[i].key);
 		char val[32];
 
-		if (!v || (runc_args_last(ctx->args, update_flags[i].flag) && json_integer_value(v) == given[i]))
+		/* a flag given twice is runc's last but crun's first (its JSON keeps the first key): one is left */
+		if (!v || (runc_args_last(ctx->args, update_flags[i].flag) && json_integer_value(v) == given[i] &&
+			   occurrences(ctx->args, update_flags[i].flag) < 2))
 			continue;
 		snprintf(val, sizeof(val), "%lld", (long long)json_integer_value(v));
 		if (runc_args_set_flag(ctx->args, update_flags[i].flag, val) < 0)
@@ -466,8 +492,32 @@ static int harden_update(struct runc_args *a, const struct node_config *cfg, str
 	return finish(a, cfg, p.name, &ctx, "update of container", r, err);
 }
 
+/*
+ * crun's argv is read by getopt: "-p=f" is the file "=f", "-pid-file=f" is -p
+ * with "id-file=f", and --rootless is an alias of --root. clampdown reads runc's
+ * (Go) grammar, so what the two read apart is refused.
+ */
+static int crun_grammar(const struct runc_args *a, const struct node_config *cfg, struct cd_error *err)
+{
+	if (!harden_runtime_is_crun(cfg) || !runc_args_hardens(a))
+		return 0;
+	if (a->getopt_differs)
+		return cd_err(err, EINVAL,
+			      "%s: crun reads a flag with one dash as a one-letter flag and its value; "
+			      "spell long flags with two dashes",
+			      a->getopt_differs);
+	if (a->rootless)
+		return cd_err(err, EINVAL, "--rootless %s: crun reads it as --root (another state directory)",
+			      a->rootless);
+	return 0;
+}
+
 int harden(struct runc_args *a, const struct node_config *cfg, struct cd_error *err)
 {
+	int r = crun_grammar(a, cfg, err);
+
+	if (r < 0)
+		return r;
 	switch (a->cmd) {
 	case CMD_CREATE:
 	case CMD_RUN:

@@ -118,7 +118,10 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 		const char *what = interpretation(key);
 		char field[320];
 
-		if (!what || allowed(conf, key))
+		/* runc keeps annotations as "key=value" labels and splits at the first '=' */
+		if (strchr(key, '='))
+			what = "runc stores annotations as key=value labels: a key with '=' spells another key";
+		if (!what || (allowed(conf, key) && !strchr(key, '=')))
 			continue;
 		snprintf(field, sizeof(field), "annotations.%s", key);
 		if (rule_finding(ctx, field, json_incref(v), NULL, "%s", what))

@@ -5,9 +5,10 @@
  * only warns, crun says nothing). Refused: such a path (cgroupfs form, in
  * any v1 hierarchy or the v2 one; systemd form slice:prefix:name, by the
  * scope it names), a path holding ".." (runc cleans it away, crun walks up
- * with it), and the root cgroup. A relative path is judged where each
- * runtime puts it: runc below its own cgroup, crun below the root. exec
- * --cgroup is dropped (deny: refused).
+ * with it), the root cgroup and a relative path (runc puts it below its
+ * own cgroup in each hierarchy, crun below the root). Without a
+ * cgroupsPath the runtime's own choice is judged: crun's /<id>, runc's
+ * <its cgroup>/<id>. exec --cgroup is dropped (deny: refused).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -31,56 +33,109 @@ static bool has_dotdot(const char *p)
 	return false;
 }
 
-/* Whether dirfd/rel/cgroup.procs lists a process. */
-static bool populated_at(int dirfd, const char *rel)
+/*
+ * Whether the cgroup at dirfd has processes, itself or below it: v2 says so
+ * in cgroup.events; on v1 each child's cgroup.procs is read.
+ */
+static bool populated_dir(int dirfd, int depth)
 {
-	char path[4400], buf[16];
-	cleanup_close int fd = -1;
+	char buf[256];
+	cleanup_dir DIR *d = NULL;
+	cleanup_close int fd = openat(dirfd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+	struct dirent *e;
+	ssize_t n;
 
-	snprintf(path, sizeof(path), "%s/cgroup.procs", *rel == '/' ? rel + 1 : rel);
-	fd = openat(dirfd, *path == '/' ? path + 1 : path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	return fd >= 0 && read(fd, buf, sizeof(buf)) > 0;
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		buf[n > 0 ? n : 0] = '\0';
+		return strstr(buf, "populated 1") != NULL;
+	}
+	fd = openat(dirfd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && read(fd, buf, 16) > 0)
+		return true;
+	d = depth < 32 ? fdopendir(dup(dirfd)) : NULL;
+	while (d && (e = readdir(d))) {
+		cleanup_close int sub = -1;
+
+		if (e->d_name[0] == '.' || e->d_type != DT_DIR)
+			continue;
+		sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub >= 0 && populated_dir(sub, depth + 1))
+			return true;
+	}
+	return depth >= 32; /* too deep to tell: as if populated */
 }
 
-/* rel (below the root of each hierarchy) has processes in the v2 hierarchy or any v1 one. */
-static bool populated(const char *rel)
+static bool populated_at(int hierfd, const char *rel)
+{
+	cleanup_close int fd =
+	    openat(hierfd, *rel == '/' ? rel + 1 : rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	return fd >= 0 && populated_dir(fd, 0);
+}
+
+/* This process's cgroup in the hierarchy mounted at CGROUP_ROOT/name (the runtime's, after execve). */
+static char *own_in(const char *name, bool v2)
+{
+	cleanup_file FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[4400];
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char *c = strchr(line, ':'), *p = c ? strchr(c + 1, ':') : NULL;
+
+		if (!p)
+			continue;
+		*p = '\0';
+		p[1 + strcspn(p + 1, "\n")] = '\0';
+		if (v2 ? !c[1] : (!strcmp(c + 1, name) || (!strncmp(c + 1, "name=", 5) && !strcmp(c + 6, name))))
+			return strdup(p + 1);
+	}
+	return NULL;
+}
+
+/*
+ * The cgroup with processes that rel names, or NULL: in the v2 hierarchy and
+ * in each v1 one, below the root (below_own false) or below this process's
+ * own cgroup there, as runc puts a relative path or a missing one.
+ */
+static char *populated(const char *rel, bool below_own)
 {
 	cleanup_dir DIR *d = NULL;
 	cleanup_close int root = open(CGROUP_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct dirent *e;
+	char *hit = NULL;
+
+	struct statfs sfs;
 
 	if (root < 0)
-		return false;
-	if (populated_at(root, rel)) /* cgroup v2 mounted at the root */
-		return true;
+		return NULL;
+	/* cgroup v2 alone, mounted at the root: one hierarchy */
+	if (fstatfs(root, &sfs) == 0 && sfs.f_type == 0x63677270) {
+		cleanup_free char *own = below_own ? own_in("", true) : NULL;
+		char path[4400];
+
+		snprintf(path, sizeof(path), "%s/%s", own && strcmp(own, "/") ? own : "", *rel == '/' ? rel + 1 : rel);
+		if ((!below_own || own) && populated_at(root, path) && asprintf(&hit, "%s", path) < 0)
+			hit = NULL;
+		return hit;
+	}
 	d = fdopendir(dup(root));
-	while (d && (e = readdir(d))) {
+	while (!hit && d && (e = readdir(d))) {
 		cleanup_close int h = -1;
+		cleanup_free char *own = NULL;
+		char path[4400];
+		bool v2 = !strcmp(e->d_name, "unified");
 
 		if (e->d_name[0] == '.' || e->d_type != DT_DIR)
 			continue;
 		h = openat(root, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (h >= 0 && populated_at(h, rel))
-			return true;
+		own = below_own ? own_in(e->d_name, v2) : NULL;
+		snprintf(path, sizeof(path), "%s/%s", own && strcmp(own, "/") ? own : "", *rel == '/' ? rel + 1 : rel);
+		if (h >= 0 && (!below_own || own) && populated_at(h, path) &&
+		    asprintf(&hit, "%s in %s", path, e->d_name) < 0)
+			hit = NULL;
 	}
-	return false;
-}
-
-/* clampdown's own cgroup (the runtime's, after execve) in the v2 hierarchy or the first v1 line. */
-static char *own_cgroup(void)
-{
-	cleanup_file FILE *f = fopen("/proc/self/cgroup", "re");
-	char line[4400], *path = NULL;
-
-	while (f && !path && fgets(line, sizeof(line), f)) {
-		char *c = strchr(line, ':'), *p = c ? strchr(c + 1, ':') : NULL;
-
-		if (p) {
-			p[strcspn(p, "\n")] = '\0';
-			path = strdup(p + 1);
-		}
-	}
-	return path;
+	return hit;
 }
 
 /* "a-b.slice" lives at /a.slice/a-b.slice, as systemd nests slices. */
@@ -118,12 +173,23 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 {
 	json_t *linux_obj = json_object_get(ctx->spec, "linux");
 	const char *path = json_string_value(json_object_get(linux_obj, "cgroupsPath"));
-	char abs[4400], clean[4400], alt[4400] = "";
-	cleanup_free char *own = NULL;
+	const char *id = ctx->args ? ctx->args->id : NULL;
+	cleanup_free char *hit = NULL;
+	char abs[4400];
 
 	(void)conf;
-	if (!path || !*path)
+	if (!path || !*path) {
+		/* the runtime's own choice: crun /<id>, runc <its own cgroup>/<id> */
+		if (!id || ctx->predicting || strchr(id, '/'))
+			return 0;
+		hit = populated(id, false);
+		if (!hit)
+			hit = populated(id, true);
+		if (hit)
+			rule_unfixable(ctx, "linux.cgroupsPath", NULL,
+				       "none given: the runtime would use %s, which has processes in it", hit);
 		return 0;
+	}
 	if (has_dotdot(path)) {
 		rule_unfixable(ctx, "linux.cgroupsPath", json_string(path),
 			       "holds \"..\": runc cleans it away, crun walks up with it to someone else's cgroup");
@@ -132,6 +198,10 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 	if (strchr(path, ':') && path[0] != '/') {
 		if (judge_systemd(ctx, path, abs, sizeof(abs)))
 			return 0;
+	} else if (path[0] != '/') {
+		rule_unfixable(ctx, "linux.cgroupsPath", json_string(path),
+			       "relative: runc puts it below its own cgroup in each hierarchy, crun below the root");
+		return 0;
 	} else if (path_clean_abs(path, abs, sizeof(abs)) < 0) {
 		return rule_bad_field(ctx, "linux.cgroupsPath", "too long");
 	}
@@ -140,15 +210,12 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 			       "the root cgroup: every process on the host");
 		return 0;
 	}
-	/* runc puts a relative path below its own cgroup */
-	if (path[0] != '/' && !strchr(path, ':') && (own = own_cgroup()) &&
-	    path_clean_abs(own, clean, sizeof(clean)) == 0)
-		snprintf(alt, sizeof(alt), "%s%s", strcmp(clean, "/") ? clean : "", abs);
-	if (populated(abs) || (*alt && populated(alt)))
+	hit = ctx->predicting ? NULL : populated(abs, false);
+	if (hit)
 		rule_unfixable(ctx, "linux.cgroupsPath", json_string(path),
-			       "%s exists with processes in it: the container would join them and its limits would "
-			       "be theirs",
-			       *alt && populated(alt) ? alt : abs);
+			       "%s exists with processes in it or below it: the container would join them and its "
+			       "limits would be theirs",
+			       hit);
 	return 0;
 }
 

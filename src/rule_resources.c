@@ -228,12 +228,19 @@ static int unified(struct rule_ctx *ctx, json_t *res, const struct res_conf *c)
 			return rule_bad_field(ctx, "linux.resources.unified", "\"%s\" must be a string", key);
 		if (strchr(key, '/'))
 			return rule_bad_field(ctx, "linux.resources.unified", "\"%s\" is not a file name", key);
-		/* the cgroup's own files: processes moved in, controllers handed down, the tree reshaped */
-		if (!strncmp(key, "cgroup.", 7)) {
+		/*
+		 * the cgroup's own files (processes moved in, controllers handed down, the
+		 * tree reshaped), and cpuset's exclusive partitions, which take CPUs away
+		 * from every other cgroup
+		 */
+		if (!strncmp(key, "cgroup.", 7) || !strncmp(key, "cpuset.cpus.partition", 21) ||
+		    !strncmp(key, "cpuset.cpus.exclusive", 21)) {
 			char field[160];
 
 			snprintf(field, sizeof(field), "linux.resources.unified.%s", key);
-			if (rule_finding(ctx, field, json_incref(v), NULL, "a cgroup core file, not a resource limit"))
+			if (rule_finding(ctx, field, json_incref(v), NULL,
+					 "not a limit of the container's own: the cgroup's core files, or CPUs taken "
+					 "from others"))
 				json_object_del(u, key);
 			continue;
 		}

@@ -164,7 +164,8 @@ static int exec_user_flag(struct rule_ctx *ctx, const struct user_conf *c, const
 		if (rule_finding(ctx, "exec --user", json_string(o->value), json_string(want),
 				 "the process runs as root"))
 			return set_user(ctx, want);
-	} else if (colon && !plain_nonzero_id(colon + 1, strlen(colon + 1))) {
+	} else if ((colon && !plain_nonzero_id(colon + 1, strlen(colon + 1))) || (!colon && ctx->crun)) {
+		/* crun's exec gives a --user without a group the group 0 (runc: the user's) */
 		snprintf(want, sizeof(want), "%.*s:%lld", (int)ulen, o->value, (long long)c->gid);
 		if (rule_finding(ctx, "exec --user", json_string(o->value), json_string(want),
 				 "the process runs with group 0 (root)"))

@@ -4,9 +4,16 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
 
+#include "cleanup.h"
+#include "hostfs.h"
 #include "json_text.h"
+#include "pathutil.h"
 
 /* One rule per line; clang-format keeps it that way with the trailing comments. */
 const struct rule_def *const rules_table[] = {
@@ -151,22 +158,53 @@ json_t *rule_ensure_object(struct rule_ctx *ctx, json_t *parent, const char *key
  * dockerd call it in the node's namespaces (and /proc/1 may be out of reach
  * when the node itself runs in a sandbox).
  */
+/*
+ * The runtime opens the path again later: nobody but root may be able to
+ * change what it leads to (procfs's own directories cannot be changed).
+ */
+static bool ns_path_trusted(const char *joined, char *why, size_t cap)
+{
+	cleanup_free char *copy = strdup(joined), *dir = NULL, *probe = NULL;
+	char *slash = copy ? strrchr(copy, '/') : NULL;
+	struct statfs sfs;
+	struct stat st;
+
+	if (!slash)
+		return snprintf(why, cap, "%s", joined), false;
+	*slash = '\0';
+	dir = realpath(*copy ? copy : "/", NULL);
+	if (!dir || asprintf(&probe, "%s/%s", strcmp(dir, "/") ? dir : "", slash + 1) < 0)
+		return snprintf(why, cap, "%s", joined), false;
+	if (path_is_under(dir, "/proc") && statfs("/proc", &sfs) == 0 && sfs.f_type == 0x9fa0)
+		return true;
+	return lstat(probe, &st) == 0 && host_path_trusted(probe, st.st_uid, why, cap);
+}
+
 int rule_is_host_ns(struct rule_ctx *ctx, const char *path, const char *proc, bool *ret)
 {
 	static const char *const refs[] = { "/proc/1/ns/", "/proc/self/ns/" };
 	struct stat a, b;
+	struct statfs sfs;
 	bool any = false;
-
-	char joined[4096];
+	char joined[4096], why[4096];
+	cleanup_close int fd = -1;
 
 	/* a relative path is the bundle's, as for mount sources */
 	if (path[0] != '/' && ctx->bundle_dir)
 		snprintf(joined, sizeof(joined), "%s/%s", ctx->bundle_dir, path);
 	else
 		snprintf(joined, sizeof(joined), "%s", path);
-	if (stat(joined, &a) < 0)
-		return rule_bad_field(ctx, "linux.namespaces", "cannot stat namespace path %s: %s", path,
+	fd = open(joined, O_PATH | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &a) < 0)
+		return rule_bad_field(ctx, "linux.namespaces", "cannot open namespace path %s: %s", path,
 				      strerror(errno));
+	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != 0x6e736673)
+		return rule_bad_field(ctx, "linux.namespaces", "%s is not a namespace file", path);
+	if (!ctx->predicting && !ns_path_trusted(joined, why, sizeof(why)))
+		return rule_bad_field(ctx, "linux.namespaces",
+				      "%s: %s can be changed by others than root: the runtime could be made to join "
+				      "another namespace than the one judged",
+				      path, why);
 	*ret = false;
 	for (size_t i = 0; i < 2; i++) {
 		char host[64];

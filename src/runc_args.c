@@ -26,6 +26,7 @@ enum slot {
 	S_BUNDLE,
 	S_PROCESS,
 	S_NNP,
+	S_ROOTLESS,
 	S_RESOURCES,
 };
 
@@ -36,7 +37,7 @@ static const struct flag_def global_flags[] = {
 	{ "root", NULL, true, S_ROOT },
 	{ "criu", NULL, true, S_IGNORE },
 	{ "systemd-cgroup", NULL, false, S_IGNORE },
-	{ "rootless", NULL, true, S_IGNORE },
+	{ "rootless", NULL, true, S_ROOTLESS },
 	{ "help", "h", false, S_HELP },
 	{ "version", "v", false, S_VERSION },
 	{ "clampdown-config", NULL, true, S_CLAMPDOWN_CONFIG },
@@ -193,6 +194,7 @@ static void store(struct runc_args *a, int slot, const char *value)
 	case S_PROCESS: a->process_file = value; break;
 	case S_RESOURCES: a->resources = value; break;
 	case S_NNP: a->no_new_privs = value; break;
+	case S_ROOTLESS: a->rootless = value; break;
 	default: break;
 	}
 }
@@ -249,6 +251,9 @@ static int go_flag_step(const struct flag_def *table, char **args, int n, int *i
 	}
 	if (name[0] == '-' || name[0] == '=')
 		return cd_err(err, EINVAL, "bad flag syntax: %s", tok);
+	/* getopt (crun) reads "-xyz" as -x with the value "yz", where Go reads the flag "xyz" */
+	if (name == tok + 1 && name[1] && !a->getopt_differs)
+		a->getopt_differs = tok;
 	eq = strchr(name, '=');
 	f = find_flag(table, name, eq ? (size_t)(eq - name) : strlen(name));
 	if (!f)

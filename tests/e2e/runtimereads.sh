@@ -139,11 +139,32 @@ for rt in "$RUNC" "$CRUN"; do
 	expect_eq "$n: exec --cgroup .. stays in the container's cgroup" "$out" "$own"
 	check "$n: the flag was dropped, and said so" jq_ok "$LOG" -s \
 		'any(.[]; .command=="exec" and any(.findings[]?; .field=="exec --cgroup"))'
+	# a process file read from a pipe goes to the runtime as a memfd: never into the process, whatever --preserve-fds
+	out=$(jq -c '.process | .args=["ls","-l","/proc/self/fd/"] | .terminal=false' "$b/config.json" |
+		"$CLAMPDOWN" --clampdown-config="$WORK/$n.json" --root "$ROOTS/$n" exec --preserve-fds 2 -p /dev/stdin "rr-run-$n" 3</dev/null 4</dev/null 2>&1)
+	check "$n: exec --preserve-fds 2 -p <pipe>: the process has the preserved fds but not clampdown's copy" \
+		bash -c "grep -q ' 4 -> ' <<<'$out' && ! grep -q clampdown-process <<<'$out'"
 	echo '{"devices":[{"allow":true,"access":"rwm"}]}' | "$CLAMPDOWN" --clampdown-config="$WORK/$n.json" --root "$ROOTS/$n" \
 		update -r - "rr-run-$n" >/dev/null 2>&1
 	out=$("$CLAMPDOWN" --clampdown-config="$WORK/$n.json" --root "$ROOTS/$n" exec "rr-run-$n" cat /sys/fs/cgroup/devices/devices.list 2>&1)
 	check "$n: update's allow-all device rule never reached the device cgroup" bash -c "! grep -q 'a \\*:\\* rwm' <<<'$out'"
 	if [ "$rt" = "$CRUN" ]; then
+		# crun's getopt: "-p=f" is the file "=f", "-pid-file=f" is -p with "id-file=f"; --rootless is --root
+		echo '{}' >"$WORK/=p.json"
+		CD="$CLAMPDOWN --clampdown-config=$WORK/$n.json --root $ROOTS/$n"
+		out=$($CD exec -p="$WORK/p.json" "rr-run-$n" 2>&1)
+		expect_match "crun: exec -p=FILE (getopt reads the file \"=FILE\") refused" "$?:$out" \
+			"^255:clampdown: -p=.*: crun reads a flag with one dash as a one-letter flag"
+		out=$($CD exec -pid-file="$WORK/x" "rr-run-$n" true 2>&1)
+		expect_match "crun: exec -pid-file=... refused" "$?:$out" "^255:clampdown: -pid-file="
+		out=$($CD --rootless "$WORK" exec "rr-run-$n" true 2>&1)
+		expect_match "crun: --rootless (crun's other spelling of --root) refused" "$?:$out" \
+			"^255:clampdown: --rootless .*: crun reads it as --root"
+		# crun's update JSON keeps the first of a repeated flag, runc the last: one is left
+		$CD update --pids-limit 100000 --pids-limit 100 "rr-run-$n" >/dev/null 2>&1
+		expect_eq "crun: update with a repeated flag applies the judged one" \
+			"$($CD exec "rr-run-$n" cat /sys/fs/cgroup/pids/pids.max)" "100"
+		expect_eq "crun: exec -u 1000 gets the profile's group, not crun's 0" "$($CD exec -u 1000 "rr-run-$n" id -g)" "65534"
 		out=$(ulimit -Hc unlimited; ulimit -Hn 1048576 2>/dev/null; "$CRUN" --root "$ROOTS/$n" exec "rr-run-$n" sh -c 'echo $(ulimit -Hc) $(ulimit -Hn)')
 		check "control: crun's exec alone inherits its caller's rlimits ($out)" test "${out%% *}" = unlimited
 		# (this host's root cannot raise its hard nofile: the cap applies to what it has)

@@ -120,6 +120,84 @@ START_TEST(cgroups_path_of_a_populated_cgroup)
 }
 END_TEST
 
+/* processes in a child cgroup populate the parent: the container would take them in */
+START_TEST(cgroups_path_populated_below)
+{
+	char rel[128], spec[512], child_dir[4500], procs[4600], pid[32];
+	struct result r;
+	pid_t child;
+	char *dir;
+	FILE *f;
+
+	snprintf(rel, sizeof(rel), "/clampdown-unit-below-%d", (int)getpid());
+	if (asprintf(&dir, "/sys/fs/cgroup/pids%s", rel) < 0 || mkdir(dir, 0755) < 0)
+		ck_abort_msg("cannot make %s", rel);
+	snprintf(child_dir, sizeof(child_dir), "%s/child", dir);
+	ck_assert_int_eq(mkdir(child_dir, 0755), 0);
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", child_dir);
+	f = fopen(procs, "w");
+	ck_assert_ptr_nonnull(f);
+	snprintf(pid, sizeof(pid), "%d\n", (int)child);
+	fputs(pid, f);
+	ck_assert_int_eq(fclose(f), 0);
+	snprintf(spec, sizeof(spec), "{\"process\":{},\"linux\":{\"cgroupsPath\":\"%s\"}}", rel);
+	apply(P("\"cgroup_path\":{\"mode\":\"enforce\"}"), spec, &r);
+	ck_assert_msg(r.rc == 0 && r.denied && strstr(r.deny, "or below it"), "%s", r.deny);
+	done(&r);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	ck_assert_int_eq(rmdir(child_dir), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+	free(dir);
+}
+END_TEST
+
+START_TEST(annotation_keys_with_equals)
+{
+	struct result r;
+
+	apply(P("\"annotations\":{\"mode\":\"enforce\",\"allow\":[\"*\"]}"),
+	      "{\"process\":{},\"annotations\":{\"org.criu.config=/tmp/x\":\"evil.conf\",\"a\":\"b\"}}", &r);
+	ck_assert_msg(r.rc == 0, "%s", r.err.msg);
+	ck_assert_ptr_null(json_object_get(json_object_get(r.spec, "annotations"), "org.criu.config=/tmp/x"));
+	ck_assert_ptr_nonnull(json_object_get(json_object_get(r.spec, "annotations"), "a"));
+	done(&r);
+}
+END_TEST
+
+START_TEST(namespace_paths_must_be_namespaces_behind_trusted_directories)
+{
+	char *dir = unit_tmpdir(), spec[4600], p[4300];
+	struct result r;
+
+	unit_write(dir, "file", "");
+	snprintf(spec, sizeof(spec),
+		 "{\"process\":{},\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"%s/file\"}]}}", dir);
+	apply(P("\"host_namespaces\":{\"mode\":\"enforce\"}"), spec, &r);
+	ck_assert_msg(r.rc < 0 && strstr(r.err.msg, "is not a namespace file"), "%s", r.err.msg);
+	done(&r);
+	/* a link to another process's namespace in a directory others can write: swappable before the runtime opens it */
+	snprintf(p, sizeof(p), "%s/open", dir);
+	ck_assert_int_eq(mkdir(p, 0777), 0);
+	ck_assert_int_eq(chmod(p, 0777), 0);
+	snprintf(p, sizeof(p), "%s/open/ns", dir);
+	ck_assert_int_eq(symlink("/proc/self/ns/ipc", p), 0);
+	snprintf(spec, sizeof(spec), "{\"process\":{},\"linux\":{\"namespaces\":[{\"type\":\"ipc\",\"path\":\"%s\"}]}}",
+		 p);
+	apply(P("\"host_namespaces\":{\"mode\":\"enforce\"}"), spec, &r);
+	ck_assert_msg(r.rc < 0 && strstr(r.err.msg, "can be changed by others than root"), "%s", r.err.msg);
+	done(&r);
+	unit_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 static void with_args(const char *profile, char **argv, int argc, json_t *resources, struct result *res, char *out,
 		      size_t cap)
 {
@@ -222,6 +300,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, exec_cgroup_dropped);
 	tcase_add_test(tc, update_devices_removed);
 	tcase_add_test(tc, restore_refused);
+	tcase_add_test(tc, cgroups_path_populated_below);
+	tcase_add_test(tc, annotation_keys_with_equals);
+	tcase_add_test(tc, namespace_paths_must_be_namespaces_behind_trusted_directories);
 	suite_add_tcase(s, tc);
 	return s;
 }
