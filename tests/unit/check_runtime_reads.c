@@ -289,6 +289,29 @@ START_TEST(restore_refused)
 }
 END_TEST
 
+/* without a cgroupsPath, crun takes /<id> (runc <its own>/<id>): an id naming a populated cgroup */
+START_TEST(default_cgroup_of_the_id)
+{
+	char rel[128], id[128], out[512];
+	char *argv[] = { "runc", "create", id, NULL };
+	struct result r;
+	pid_t child;
+	char *dir = victim_cgroup(&child, rel, sizeof(rel));
+
+	snprintf(id, sizeof(id), "%s", rel + 1);
+	with_args(P("\"cgroup_path\":{\"mode\":\"enforce\"}"), argv, 3, NULL, &r, out, sizeof(out));
+	ck_assert_msg(r.rc == 0 && r.denied && strstr(r.deny, "none given: the runtime would use"), "%s", r.deny);
+	done(&r);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	with_args(P("\"cgroup_path\":{\"mode\":\"enforce\"}"), argv, 3, NULL, &r, out, sizeof(out));
+	ck_assert_msg(r.rc == 0 && !r.denied, "%s", r.deny);
+	done(&r);
+	ck_assert_int_eq(rmdir(dir), 0);
+	free(dir);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("runtime_reads");
@@ -302,6 +325,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, restore_refused);
 	tcase_add_test(tc, cgroups_path_populated_below);
 	tcase_add_test(tc, annotation_keys_with_equals);
+	tcase_add_test(tc, default_cgroup_of_the_id);
 	tcase_add_test(tc, namespace_paths_must_be_namespaces_behind_trusted_directories);
 	suite_add_tcase(s, tc);
 	return s;
