@@ -15,6 +15,12 @@
 
 #include "error.h"
 
+/* statfs magics clampdown tells apart by itself (the kernel filesystems are in hostfs.c's table) */
+#define HOST_TMPFS_MAGIC   0x01021994
+#define HOST_PROC_MAGIC	   0x9fa0
+#define HOST_NSFS_MAGIC	   0x6e736673
+#define HOST_CGROUP2_MAGIC 0x63677270
+
 struct host_obj {
 	int fd;		 /* O_PATH|O_CLOEXEC; -1 when closed */
 	uint64_t mnt_id; /* statx's unique mount id where the kernel has them (mounts.h), else the old one */
@@ -41,9 +47,6 @@ void host_close(struct host_obj *o);
 const char *host_kernel_fs(long f_type);
 /* The same by mountinfo's type name (devtmpfs has tmpfs's magic: only its name tells). */
 bool host_kernel_fs_named(const char *fstype) __attribute__((nonnull));
-
-/* The same object (device and inode). */
-bool host_same(const struct host_obj *a, const struct host_obj *b) __attribute__((nonnull));
 
 /*
  * Whether nobody but root can change what path (absolute, without links)

@@ -245,10 +245,14 @@ static bool same_dev(const struct sens *s, const struct host_obj *o)
 	return s->major == o->major && s->minor == o->minor;
 }
 
-/* What o holds is on its own filesystem: by path within its mount, by place through another. */
+/*
+ * Sensitive paths on o's own filesystem: held by o (a directory), by path
+ * within its mount; through another mount of that filesystem (a bind of a
+ * subdirectory or of a single file), by place, whatever o is.
+ */
 static int holds(struct host_judge *j, const struct host_obj *o, struct host_verdict *v, struct cd_error *err)
 {
-	for (size_t i = 0; i < j->n && S_ISDIR(o->mode); i++) {
+	for (size_t i = 0; i < j->n; i++) {
 		struct sens *s = &j->s[i];
 		const char *rel = NULL;
 		int r;
@@ -256,6 +260,8 @@ static int holds(struct host_judge *j, const struct host_obj *o, struct host_ver
 		if (!s->exists || !same_dev(s, o))
 			continue;
 		if (s->mnt_id == o->mnt_id) {
+			if (!S_ISDIR(o->mode))
+				continue;
 			v->bad = path_is_under(canon(s), o->path);
 			if (v->bad)
 				return snprintf(v->why, sizeof(v->why), "holds %s", s->name), 0;

@@ -171,11 +171,6 @@ void host_close(struct host_obj *o)
 	*o = (struct host_obj){ .fd = -1 };
 }
 
-bool host_same(const struct host_obj *a, const struct host_obj *b)
-{
-	return a->major == b->major && a->minor == b->minor && a->ino == b->ino;
-}
-
 bool host_dir_safe(uint32_t uid, uint32_t mode, bool *sticky)
 {
 	*sticky = (mode & 022) != 0;

@@ -14,8 +14,6 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#define TMPFS_MAGIC 0x01021994
-
 static bool entered;
 static int pin_fd = -1; /* the tmpfs at pin_dir, in clampdown's namespace */
 static char pin_dir[PATH_MAX];
@@ -80,7 +78,7 @@ static int open_pin_dir(const char *dir, struct cd_error *err)
 		return close(fd), cd_err_sys(err, "%s: cannot mount a tmpfs", dir);
 	close(fd);
 	fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0 && (fstatfs(fd, &sfs) < 0 || sfs.f_type != TMPFS_MAGIC))
+	if (fd >= 0 && (fstatfs(fd, &sfs) < 0 || sfs.f_type != HOST_TMPFS_MAGIC))
 		return close(fd), cd_err(err, EIO, "%s: not the tmpfs just mounted", dir);
 	return fd < 0 ? cd_err_sys(err, "%s: cannot open", dir) : fd;
 }

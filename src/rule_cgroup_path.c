@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "hostfs.h"
 #include "pathutil.h"
 #include "rules.h"
 
@@ -74,66 +75,54 @@ static bool populated_at(int hierfd, const char *rel)
 	return fd >= 0 && populated_dir(fd, 0);
 }
 
-/* This process's cgroup in the hierarchy mounted at CGROUP_ROOT/name (the runtime's, after execve). */
-static char *own_in(const char *name, bool v2)
+/* dir (below the hierarchy at hier: "" for the root) with processes: the name of the hit, malloc'd. */
+static char *hit_at(int root, const char *hier, const char *below, const char *rel)
 {
-	cleanup_file FILE *f = fopen("/proc/self/cgroup", "re");
-	char line[4400];
+	char path[4096];
+	char *hit = NULL;
 
-	while (f && fgets(line, sizeof(line), f)) {
-		char *c = strchr(line, ':'), *p = c ? strchr(c + 1, ':') : NULL;
-
-		if (!p)
-			continue;
-		*p = '\0';
-		p[1 + strcspn(p + 1, "\n")] = '\0';
-		if (v2 ? !c[1] : (!strcmp(c + 1, name) || (!strncmp(c + 1, "name=", 5) && !strcmp(c + 6, name))))
-			return strdup(p + 1);
-	}
-	return NULL;
+	snprintf(path, sizeof(path), "%s%s%s/%s", hier, *hier ? "/" : "", strcmp(below, "/") ? below + 1 : "",
+		 *rel == '/' ? rel + 1 : rel);
+	if (populated_at(root, path) && asprintf(&hit, "/%s", path) < 0)
+		hit = NULL;
+	return hit;
 }
 
 /*
- * The cgroup with processes that rel names, or NULL: in the v2 hierarchy and
- * in each v1 one, below the root (below_own false) or below this process's
- * own cgroup there, as runc puts a relative path or a missing one.
+ * The cgroup with processes that rel names, or NULL: in each hierarchy this
+ * process is in (/proc/self/cgroup lists them: v1 ones mounted at
+ * CGROUP_ROOT/<controllers>, v2 at the root or at unified), below its root,
+ * and with also_own below this process's own cgroup there too (runc puts a
+ * missing cgroupsPath there). One read and a failed lookup per hierarchy:
+ * no readdir, no mountinfo.
  */
-static char *populated(const char *rel, bool below_own)
+static char *populated(const char *rel, bool also_own)
 {
-	cleanup_dir DIR *d = NULL;
 	cleanup_close int root = open(CGROUP_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct dirent *e;
-	char *hit = NULL;
-
+	cleanup_close int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+	char text[2048], *save = NULL, *hit = NULL;
 	struct statfs sfs;
+	bool v2_root;
+	ssize_t n;
 
 	if (root < 0)
 		return NULL;
-	/* cgroup v2 alone, mounted at the root: one hierarchy */
-	if (fstatfs(root, &sfs) == 0 && sfs.f_type == 0x63677270) {
-		cleanup_free char *own = below_own ? own_in("", true) : NULL;
-		char path[4400];
+	n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
+	text[n > 0 ? n : 0] = '\0';
+	v2_root = fstatfs(root, &sfs) == 0 && sfs.f_type == HOST_CGROUP2_MAGIC;
+	for (char *l = strtok_r(text, "\n", &save); !hit && l; l = strtok_r(NULL, "\n", &save)) {
+		char *c = strchr(l, ':'), *p = c ? strchr(c + 1, ':') : NULL;
+		const char *hier;
 
-		snprintf(path, sizeof(path), "%s/%s", own && strcmp(own, "/") ? own : "", *rel == '/' ? rel + 1 : rel);
-		if ((!below_own || own) && populated_at(root, path) && asprintf(&hit, "%s", path) < 0)
-			hit = NULL;
-		return hit;
-	}
-	d = fdopendir(dup(root));
-	while (!hit && d && (e = readdir(d))) {
-		cleanup_close int h = -1;
-		cleanup_free char *own = NULL;
-		char path[4400];
-		bool v2 = !strcmp(e->d_name, "unified");
-
-		if (e->d_name[0] == '.' || e->d_type != DT_DIR)
+		if (!p)
 			continue;
-		h = openat(root, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		own = below_own ? own_in(e->d_name, v2) : NULL;
-		snprintf(path, sizeof(path), "%s/%s", own && strcmp(own, "/") ? own : "", *rel == '/' ? rel + 1 : rel);
-		if (h >= 0 && (!below_own || own) && populated_at(h, path) &&
-		    asprintf(&hit, "%s in %s", path, e->d_name) < 0)
-			hit = NULL;
+		*p++ = '\0';
+		hier = !c[1] ? (v2_root ? "" : "unified") : !strncmp(c + 1, "name=", 5) ? c + 6 : c + 1;
+		if (strchr(hier, '/') || !strcmp(hier, ".."))
+			continue;
+		hit = hit_at(root, hier, "/", rel);
+		if (!hit && also_own && strcmp(p, "/"))
+			hit = hit_at(root, hier, p, rel);
 	}
 	return hit;
 }
@@ -182,9 +171,7 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 		/* the runtime's own choice: crun /<id>, runc <its own cgroup>/<id> */
 		if (!id || ctx->predicting || strchr(id, '/'))
 			return 0;
-		hit = populated(id, false);
-		if (!hit)
-			hit = populated(id, true);
+		hit = populated(id, true);
 		if (hit)
 			rule_unfixable(ctx, "linux.cgroupsPath", NULL,
 				       "none given: the runtime would use %s, which has processes in it", hit);

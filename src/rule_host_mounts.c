@@ -35,8 +35,7 @@
 #include "pin.h"
 #include "rules.h"
 
-#define MAX_PATHS   32
-#define TMPFS_MAGIC 0x01021994
+#define MAX_PATHS 32
 
 enum pin_mode { PIN_UNTRUSTED, PIN_ALWAYS, PIN_NEVER };
 
@@ -414,7 +413,7 @@ static int check_bind(struct run *rn, json_t *mounts, size_t i, const char *fiel
 		return 0;
 	}
 	/* a writable destination stays so for what engines put there: a tmpfs (shm) or a file (termination-log) */
-	if (!f.ro && o.fd >= 0 && o.fstype != TMPFS_MAGIC && !S_ISREG(o.mode))
+	if (!f.ro && o.fd >= 0 && o.fstype != HOST_TMPFS_MAGIC && !S_ISREG(o.mode))
 		f.ro = rn->c->readonly_binds;
 	f.recursive = is_recursive(rn, json_object_get(m, "options"));
 	r = o.fd >= 0 ? judge_below(rn, m, field, &o, &f) : 0;

@@ -175,7 +175,7 @@ static bool ns_path_trusted(const char *joined, char *why, size_t cap)
 	dir = realpath(*copy ? copy : "/", NULL);
 	if (!dir || asprintf(&probe, "%s/%s", strcmp(dir, "/") ? dir : "", slash + 1) < 0)
 		return snprintf(why, cap, "%s", joined), false;
-	if (path_is_under(dir, "/proc") && statfs("/proc", &sfs) == 0 && sfs.f_type == 0x9fa0)
+	if (path_is_under(dir, "/proc") && statfs("/proc", &sfs) == 0 && sfs.f_type == HOST_PROC_MAGIC)
 		return true;
 	return lstat(probe, &st) == 0 && host_path_trusted(probe, st.st_uid, why, cap);
 }
@@ -198,7 +198,7 @@ int rule_is_host_ns(struct rule_ctx *ctx, const char *path, const char *proc, bo
 	if (fd < 0 || fstat(fd, &a) < 0)
 		return rule_bad_field(ctx, "linux.namespaces", "cannot open namespace path %s: %s", path,
 				      strerror(errno));
-	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != 0x6e736673)
+	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != HOST_NSFS_MAGIC)
 		return rule_bad_field(ctx, "linux.namespaces", "%s is not a namespace file", path);
 	if (!ctx->predicting && !ns_path_trusted(joined, why, sizeof(why)))
 		return rule_bad_field(ctx, "linux.namespaces",

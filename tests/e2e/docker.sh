@@ -80,6 +80,11 @@ expect_eq "a local volume of type proc: not mounted, even for baseline's root" "
 out=$($RUN --runtime clampdown -v cd-vol:/v clampdown-bb:test sh -c 'ls -d /v && grep -c " /v " /proc/mounts' 2>&1)
 expect_eq "a plain named volume still mounts" "$out" $'/v\n1'
 $D volume rm cd-rootvol cd-procvol cd-vol >/dev/null
+# one host file bound elsewhere (read-only here) and given to -v: judged by its place, /etc/shadow
+touch "$WORK/shadow-alias" && mount --bind -o ro /etc/shadow "$WORK/shadow-alias"
+out=$($RUN --runtime clampdown -v "$WORK/shadow-alias:/x" clampdown-bb:test sh -c 'test -s /x && echo visible || echo absent' 2>&1)
+expect_eq "-v of /etc/shadow bound to another path: not mounted" "$out" "absent"
+umount "$WORK/shadow-alias"
 out=$($D run --rm --runtime clampdown --net host clampdown-bb:test true 2>&1)
 expect_match "--net host refused, the docker CLI shows clampdown's reason" "$out" \
 	"OCI runtime create failed: clampdown: profile restricted refuses container [0-9a-f]+: rule host_namespaces: linux.namespaces.network"

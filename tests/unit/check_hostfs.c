@@ -287,6 +287,25 @@ START_TEST(alias_below_a_sensitive_path)
 }
 END_TEST
 
+/* a file is judged by its place too: bound alone elsewhere, or reached through an alias of a subdirectory */
+START_TEST(a_file_through_another_mount)
+{
+	char extra[4300];
+
+	private_ns();
+	mkdirs("secret/sub");
+	unit_write(T, "secret/shadow", "x");
+	unit_write(T, "secret/sub/key", "x");
+	unit_write(T, "file-alias", "");
+	mkdirs("dir-alias");
+	bind_at(at_t("secret/shadow"), "file-alias");
+	bind_at(at_t("secret/sub"), "dir-alias");
+	snprintf(extra, sizeof(extra), ",\"%s\"", at_t("secret"));
+	refused_everywhere(extra, at_t("file-alias"), "[\"bind\"]", "lies under");
+	refused_everywhere(extra, at_t("dir-alias/key"), "[\"bind\"]", "through another mount of its filesystem");
+}
+END_TEST
+
 START_TEST(alias_holding_a_sensitive_path)
 {
 	char extra[4300];
@@ -909,6 +928,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, alias_of_root_is_root);
 	tcase_add_test(tc, alias_below_a_sensitive_path);
 	tcase_add_test(tc, alias_holding_a_sensitive_path);
+	tcase_add_test(tc, a_file_through_another_mount);
 	tcase_add_test(tc, hard_link_of_a_sensitive_file);
 	tcase_add_test(tc, a_socket_listed_as_sensitive);
 	tcase_add_test(tc, kernel_filesystems_as_sources);
