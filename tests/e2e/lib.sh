@@ -208,7 +208,8 @@ prepare_cgroups_for_crun() {
 
 restore_cgroups() {
 	if [ -n "$HUGETLB_MOUNTED" ]; then
-		umount /sys/fs/cgroup/hugetlb 2>/dev/null && rmdir /sys/fs/cgroup/hugetlb 2>/dev/null
+		# under set -e the last command of an && list would end the caller's EXIT trap
+		if umount /sys/fs/cgroup/hugetlb 2>/dev/null; then rmdir /sys/fs/cgroup/hugetlb 2>/dev/null || true; fi
 	fi
 	return 0
 }
