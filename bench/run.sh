@@ -14,6 +14,28 @@ export CLAMPDOWN_RUN_DIR="$WORK/records"
 trap 'restore_cgroups; rm -rf "$WORK"' EXIT
 prepare_cgroups_for_crun
 make_rootfs "$WORK/rootfs"
+# a syscall-heavy loop: ns per syscall under each filter (getppid, close(-1), prctl(PR_GET_DUMPABLE))
+cc -O2 -static -o "$WORK/rootfs/bin/sysloop" -x c - <<'C'
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+int main(void)
+{
+	struct timespec a, b;
+	const long n = 200000;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (long i = 0; i < n; i++) {
+		syscall(SYS_getppid);
+		syscall(SYS_close, -1);
+		syscall(SYS_prctl, 3, 0, 0, 0, 0);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	printf("%.1f\n", ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / (3.0 * n));
+	return 0;
+}
+C
 CLAMPDOWN_COUNTED=${CLAMPDOWN_COUNTED:-$CLAMPDOWN}
 for rt in "$RUNC" "$CRUN" /bin/true; do
 	node_config "$WORK/$(basename "$rt").json" "$rt" "$TOP/profiles" "$WORK/decisions.jsonl" \
@@ -52,7 +74,30 @@ cd "$B"
 # to compile, tmpfs mounts, the bandwidth hook), so each wrapper is also measured against the
 # runtime started directly on the config.json that wrapper writes
 T="$WORK/tpl/config.json"
-cp "$T" config.json && "$CLAMPDOWN" --clampdown-config="$WORK/true.json" create x && cp config.json "$WORK/hardened.json"
+# harden NODE IN OUT: what clampdown writes for IN, handed to a runtime that exits
+harden() { cp "$2" config.json && "$CLAMPDOWN" --clampdown-config="$1" create x && cp config.json "$3"; }
+# what it writes for crun (the filter as BPF too): a runtime named crun that exits
+mkdir -p "$WORK/fake" && ln -s /bin/true "$WORK/fake/crun"
+node_config "$WORK/true-crun.json" "$WORK/fake/crun" "$TOP/profiles" "$WORK/decisions.jsonl" \
+	'.decision_log=null | .cache_dir=$ENV.WORK + "/cache"'
+harden "$WORK/true.json" "$T" "$WORK/hardened.json"
+harden "$WORK/true-crun.json" "$T" "$WORK/hardened-crun.json"
+# the hardening taken apart: each part alone on the unhardened config. A prestart hook (Docker's
+# network setup) is what makes the bandwidth hook run: the runc spec config has none, so its hook
+# part is measured on that config with a prestart hook, against the same without clampdown's hook
+P="$WORK/part"
+jq --slurpfile d "$TOP/bench/docker-config.json" '.linux.seccomp=$d[0].linux.seccomp' "$T" >"$P-dsc.json"
+jq --slurpfile h "$WORK/hardened.json" '.linux.seccomp=$h[0].linux.seccomp' "$T" >"$P-sc.json"
+jq '.linux.seccomp.architectures=["SCMP_ARCH_X86","SCMP_ARCH_X86_64","SCMP_ARCH_X32"]' "$P-sc.json" >"$P-sc3.json"
+jq --slurpfile h "$WORK/hardened-crun.json" '.linux.seccomp=$h[0].linux.seccomp |
+	.annotations["run.oci.seccomp_bpf_data"]=$h[0].annotations["run.oci.seccomp_bpf_data"]' "$T" >"$P-scbpf.json"
+jq --slurpfile h "$WORK/hardened.json" '.mounts=$h[0].mounts | .root.readonly=true |
+	.linux.maskedPaths=$h[0].linux.maskedPaths | .linux.readonlyPaths=$h[0].linux.readonlyPaths' "$T" >"$P-mounts.json"
+jq --slurpfile h "$WORK/hardened.json" '.process=$h[0].process | .linux.resources=$h[0].linux.resources' "$T" >"$P-proc.json"
+jq '.hooks.prestart=[{path: "/bin/true"}]' "$T" >"$P-net.json"
+harden "$WORK/true.json" "$P-net.json" "$WORK/hardened-net.json"
+jq --slurpfile h "$WORK/hardened-net.json" '.hooks=$h[0].hooks' "$P-net.json" >"$P-hook.json"
+jq -e '.hooks.createRuntime | length == 1' "$P-hook.json" >/dev/null
 cp "$T" config.json && JQ_WRAPPER_RUNTIME=/bin/true "$TOP/bench/jq-wrapper.sh" create x && cp config.json "$WORK/jq.json"
 # a shim that only execs the runtime: static with glibc, and (x86-64) without any libc,
 # the floor for any wrapper: one more execve and nothing else
@@ -78,9 +123,14 @@ echo "lifecycle (run /bin/true, deleted on exit), $N interleaved rounds..." >&2
 # alternating order puts the same variant after the hardened ones every time
 # runc-again is runc once more (A/A): how far two identical variants' ratio strays here
 variants=(runc runc-again runc-hardened shim-runc cd-runc runc-jq jq-runc crun crun-hardened shim-crun cd-crun)
+PARTS="dsc sc3 sc mounts proc net hook"
+for p in $PARTS; do variants+=("runc-p-$p" "crun-p-$p"); done
+variants+=(crun-p-scbpf)
 run_variant() {
 	local i=$1
 	case $2 in
+	runc-p-*) sample "$2" "$P-${2#runc-p-}.json" "$RUNC" --root "$WORK/st" run "p-${2#runc-p-}-$i" ;;
+	crun-p-*) sample "$2" "$P-${2#crun-p-}.json" "$CRUN" --root "$WORK/cst" run "p-${2#crun-p-}-$i" ;;
 	runc) sample runc "$T" "$RUNC" --root "$WORK/st" run "r$i" ;;
 	runc-again) sample runc-again "$T" "$RUNC" --root "$WORK/st" run "a$i" ;;
 	runc-hardened) sample runc-hardened "$WORK/hardened.json" "$RUNC" --root "$WORK/st" run "h$i" ;;
@@ -89,8 +139,8 @@ run_variant() {
 	runc-jq) sample runc-jq "$WORK/jq.json" "$RUNC" --root "$WORK/st" run "q$i" ;;
 	jq-runc) sample jq-runc "$T" "$TOP/bench/jq-wrapper.sh" --root "$WORK/st" run "j$i" ;;
 	crun) sample crun "$T" "$CRUN" --root "$WORK/cst" run "r$i" ;;
-	crun-hardened) sample crun-hardened "$WORK/hardened.json" "$CRUN" --root "$WORK/cst" run "h$i" ;;
-	shim-crun) sample shim-crun "$WORK/hardened.json" "$WORK/shim" "$CRUN" --root "$WORK/cst" run "s$i" ;;
+	crun-hardened) sample crun-hardened "$WORK/hardened-crun.json" "$CRUN" --root "$WORK/cst" run "h$i" ;;
+	shim-crun) sample shim-crun "$WORK/hardened-crun.json" "$WORK/shim" "$CRUN" --root "$WORK/cst" run "s$i" ;;
 	cd-crun) sample cd-crun "$T" "$CLAMPDOWN" --clampdown-config="$WORK/crun.json" --root "$WORK/cst" run "c$i" ;;
 	esac
 }
@@ -105,6 +155,23 @@ rounds() {
 	done
 }
 rounds "$N" run_variant "${variants[@]}"
+
+echo "syscall cost inside a container, per filter..." >&2
+for v in none dsc sc3 sc; do
+	[ $v = none ] && f="$T" || f="$P-$v.json"
+	jq '.process.args=["/bin/sysloop"]' "$f" >"$WORK/loop-$v.json"
+done
+run_loop() {
+	cp "$WORK/loop-$2.json" "$B/config.json"
+	"$RUNC" --root "$WORK/st" run "loop-$2-$1" >>"$WORK/sys-$2" 2>/dev/null
+}
+rounds 9 run_loop none dsc sc3 sc
+# the filter's length: restricted's merge with the native ABI (as shipped) and with Docker's three
+cp -r "$TOP/profiles" "$WORK/profiles3"
+jq 'del(.rules.seccomp.architectures)' "$TOP/profiles/restricted.json" >"$WORK/profiles3/restricted.json"
+node_config "$WORK/true-crun3.json" "$WORK/fake/crun" "$WORK/profiles3" "$WORK/decisions.jsonl" '.decision_log=null | .cache_dir=null'
+harden "$WORK/true-crun3.json" "$T" "$WORK/hardened-crun3.json"
+bpf_len() { jq -r '.annotations["run.oci.seccomp_bpf_data"]' "$1" | base64 -d | wc -c | awk '{print $1 / 8}'; }
 
 echo "passthrough state and exec --process..." >&2
 jq '.process.args=["sleep","600"]' "$T" >config.json
@@ -227,6 +294,34 @@ row "lifecycle, crun" crun 1.000
 row "lifecycle, crun on the config.json clampdown writes" crun-hardened "$(vs crun-hardened crun)"
 row "lifecycle, exec-only shim + crun on that config" shim-crun "$(vs shim-crun crun-hardened): the floor for any wrapper"
 row "lifecycle, clampdown + crun" cd-crun "$(vs cd-crun crun-hardened) against the same config direct"
+printf '\n| the hardening taken apart (lifecycle, each part alone on the unhardened config) | runc | crun |\n|---|---|---|\n'
+part() { # part LABEL RUNC_SAMPLE CRUN_SAMPLE BASE_RUNC BASE_CRUN
+	local r="-" c="-"
+	[ -z "$2" ] || r="$(median "$2") µs ($(vs "$2" "$4"))"
+	[ -z "$3" ] || c="$(median "$3") µs ($(vs "$3" "$5"))"
+	printf '| %s | %s | %s |\n' "$1" "$r" "$c"
+}
+part "unhardened (runc spec config)" runc crun runc crun
+part "Docker's default seccomp profile alone" runc-p-dsc crun-p-dsc runc crun
+part "clampdown's seccomp, three ABIs (before: Docker's archMap)" runc-p-sc3 crun-p-sc3 runc crun
+part "clampdown's seccomp, native ABI (restricted)" runc-p-sc crun-p-sc runc crun
+part "clampdown's seccomp, native ABI, as BPF (crun)" "" crun-p-scbpf runc crun
+part "mounts: read-only root, tmpfs, masked and read-only paths" runc-p-mounts crun-p-mounts runc crun
+part "process and cgroup limits: user, caps, rlimits, no_new_privs" runc-p-proc crun-p-proc runc crun
+part "a prestart hook (Docker's network setup): the base of the next row" runc-p-net crun-p-net runc crun
+part "clampdown's bandwidth hook, after that prestart hook" runc-p-hook crun-p-hook runc-p-net crun-p-net
+part "the whole, as clampdown writes it" runc-hardened crun-hardened runc crun
+part "the whole, through clampdown" cd-runc cd-crun runc crun
+part "through clampdown, against Docker's seccomp alone" cd-runc cd-crun runc-p-dsc crun-p-dsc
+printf '\n| inside the container: ns per syscall (getppid, close, prctl; median of 9 runs) | ns | against no filter |\n|---|---|---|\n'
+for v in none:"no filter" dsc:"Docker's default profile" sc3:"clampdown's, three ABIs" sc:"clampdown's, native ABI (restricted)"; do
+	printf '| %s | %s | +%s |\n' "${v#*:}" "$(median "sys-${v%%:*}")" \
+		"$(awk -v a="$(median "sys-${v%%:*}")" -v b="$(median sys-none)" 'BEGIN {printf "%.1f", a - b}')"
+done
+printf '\n| the filter clampdown writes (restricted, runc spec config) | BPF instructions |\n|---|---|\n'
+printf '| three ABIs (Docker'"'"'s archMap) | %s |\n| native ABI (as shipped) | %s |\n\n' \
+	"$(bpf_len "$WORK/hardened-crun3.json")" "$(bpf_len "$WORK/hardened-crun.json")"
+printf '| measure | median | ratio |\n|---|---|---|\n'
 row "state, runc" state
 row "state, through an exec-only shim without libc" rawshim-state "+$(paired_diff rawshim-state state) µs: one more execve, the floor"
 row "state, through an exec-only shim, static glibc" shim-state "+$(paired_diff shim-state state) µs: glibc's startup on top"

@@ -6,7 +6,8 @@
  * collision is a miss, never another container's filter. Only merges that
  * libseccomp compiled are stored. Anything unexpected in the cache (owner,
  * mode, type, size, contents) is a miss: the merge is simply made again.
- * At most 256 entries are kept; the oldest is removed to make room.
+ * An entry also keeps the BPF crun would build from the merged profile. At
+ * most 256 entries are kept; the oldest is removed to make room.
  */
 #ifndef CLAMPDOWN_SC_CACHE_H
 #define CLAMPDOWN_SC_CACHE_H

@@ -15,6 +15,7 @@ struct sens {
 	const char *name; /* as the profile spells it */
 	char *canon;	  /* where it is, without links: made when first needed */
 	bool exists, mnt_unique, dir;
+	bool absent; /* not there: identity and canon are its deepest existing ancestor's */
 	uint64_t mnt_id, ino;
 	uint32_t major, minor;
 	char *place; /* when first needed */
@@ -57,7 +58,46 @@ void host_judge_free(struct host_judge *j)
 	free(j);
 }
 
-/* Each sensitive path's identity and mount: one statx each. */
+#define SENS_STATX (STATX_TYPE | STATX_INO | STATX_MNT_ID | MOUNTS_STATX_UNIQUE)
+
+static void identify(struct sens *s, const struct statx *stx)
+{
+	s->mnt_id = stx->stx_mnt_id;
+	s->mnt_unique = stx->stx_mask & MOUNTS_STATX_UNIQUE;
+	s->dir = S_ISDIR(stx->stx_mode);
+	s->ino = stx->stx_ino;
+	s->major = stx->stx_dev_major;
+	s->minor = stx->stx_dev_minor;
+}
+
+/*
+ * A sensitive path not there yet would be made inside its deepest existing
+ * ancestor: a directory holding that ancestor holds it (a bind of /run
+ * before containerd makes /run/containerd).
+ */
+static void ancestor(struct sens *s)
+{
+	char dir[4096];
+	struct statx stx;
+	char *slash;
+
+	if (snprintf(dir, sizeof(dir), "%s", s->name) >= (int)sizeof(dir))
+		return;
+	while ((slash = strrchr(dir, '/'))) {
+		slash[slash == dir] = '\0';
+		if (statx(AT_FDCWD, dir, 0, SENS_STATX, &stx) == 0 &&
+		    (stx.stx_mask & (STATX_MNT_ID | MOUNTS_STATX_UNIQUE)) && S_ISDIR(stx.stx_mode) &&
+		    (s->canon = realpath(dir, NULL))) {
+			s->absent = true;
+			identify(s, &stx);
+			return;
+		}
+		if (slash == dir)
+			return;
+	}
+}
+
+/* Each sensitive path's identity and mount: one statx each (and its ancestors' when it is not there). */
 static int resolve(struct host_judge *j, struct cd_error *err)
 {
 	struct statx stx;
@@ -73,17 +113,12 @@ static int resolve(struct host_judge *j, struct cd_error *err)
 		struct sens *s = &j->s[j->n];
 
 		s->name = j->list->v[j->n];
-		s->exists = statx(AT_FDCWD, s->name, 0, STATX_TYPE | STATX_INO | STATX_MNT_ID | MOUNTS_STATX_UNIQUE,
-				  &stx) == 0 &&
+		s->exists = statx(AT_FDCWD, s->name, 0, SENS_STATX, &stx) == 0 &&
 			    (stx.stx_mask & (STATX_MNT_ID | MOUNTS_STATX_UNIQUE));
-		if (s->exists) {
-			s->mnt_id = stx.stx_mnt_id;
-			s->mnt_unique = stx.stx_mask & MOUNTS_STATX_UNIQUE;
-			s->dir = S_ISDIR(stx.stx_mode);
-			s->ino = stx.stx_ino;
-			s->major = stx.stx_dev_major;
-			s->minor = stx.stx_dev_minor;
-		}
+		if (s->exists)
+			identify(s, &stx);
+		else
+			ancestor(s);
 	}
 	/* the host's /dev superblock: the profile's "/dev" entry when it has one */
 	for (size_t i = 0; i < j->n && !j->dev_known; i++)
@@ -257,19 +292,24 @@ static int holds(struct host_judge *j, const struct host_obj *o, struct host_ver
 		const char *rel = NULL;
 		int r;
 
-		if (!s->exists || !same_dev(s, o))
+		if (!(s->exists || s->absent) || !same_dev(s, o) || (s->absent && !S_ISDIR(o->mode)))
 			continue;
 		if (s->mnt_id == o->mnt_id) {
 			if (!S_ISDIR(o->mode))
 				continue;
 			v->bad = path_is_under(canon(s), o->path);
 			if (v->bad)
-				return snprintf(v->why, sizeof(v->why), "holds %s", s->name), 0;
+				return snprintf(v->why, sizeof(v->why), "holds %s%s", s->name,
+						s->absent ? " (not there yet: it would be made inside)" : ""),
+				       0;
 			continue;
 		}
 		r = by_place(j, s, o, &rel, err);
 		if (r < 0)
 			return r;
+		/* below the ancestor of a path not there is not inside that path */
+		if (s->absent && rel)
+			rel = strcmp(rel, "lies under") ? "holds" : NULL;
 		v->bad = rel != NULL;
 		if (rel)
 			return snprintf(v->why, sizeof(v->why), "%s %s (through another mount of its filesystem)", rel,

@@ -17,6 +17,7 @@
 #include "json_text.h"
 #include "rules.h"
 #include "sc_cache.h"
+#include "sc_crun.h"
 #include "sc_lsc.h"
 #include "sc_profile.h"
 
@@ -26,9 +27,10 @@ struct seccomp_conf {
 	char *file;	/* the node's profile: dir/rel, as messages and the cache key name it */
 	int fd;		/* opened when loaded, read only when a merge is not in the cache */
 	struct stat st; /* as opened: its identity keys the cache */
+	bool native;	/* architectures "native": the other ABIs get the bad-arch action */
 };
 
-static const char *const keys[] = { "profile", NULL };
+static const char *const keys[] = { "profile", "architectures", NULL };
 
 static void free_conf(void *p)
 {
@@ -68,7 +70,7 @@ static int open_profile(struct seccomp_conf *c, const char *profile_file, const 
 static int load(const json_t *obj, const struct jpath *at, void **ret_conf, struct cd_error *err)
 {
 	struct seccomp_conf *c = calloc(1, sizeof(*c));
-	const char *rel = DEFAULT_FILE;
+	const char *rel = DEFAULT_FILE, *abi = "profile";
 	int r;
 
 	if (!c)
@@ -76,6 +78,11 @@ static int load(const json_t *obj, const struct jpath *at, void **ret_conf, stru
 	c->fd = -1;
 	*ret_conf = c;
 	r = jget_string(obj, "profile", false, at, &rel, err);
+	if (r >= 0)
+		r = jget_string(obj, "architectures", false, at, &abi, err);
+	if (r >= 0 && strcmp(abi, "profile") && strcmp(abi, "native"))
+		r = jget_err(err, EINVAL, at, "architectures", "\"%s\" is neither \"profile\" nor \"native\"", abi);
+	c->native = !strcmp(abi, "native");
 	if (r >= 0 && !plain_relative(rel))
 		r = jget_err(err, EINVAL, at, "profile", "\"%s\" must be a path under the profile directory", rel);
 	/* an off rule never runs: its profile file is not opened */
@@ -127,9 +134,10 @@ static char *merge_key(const struct seccomp_conf *conf, const struct sc_render *
 	key = malloc(len);
 	if (!key)
 		return NULL;
-	n = snprintf(key, len, "libseccomp %s arch %d %s %s kernel %d.%d.%d\ncaps %zu %s\nnode %s\n%scontainer %zu ",
+	n = snprintf(key, len, "libseccomp %s arch %d %s %s kernel %d.%d.%d\ncaps %zu %s\nnode %s%s\n%scontainer %zu ",
 		     sc_lsc_version(), sc_arch_native(), rd->goarch ?: "", rd->machine ?: "", rd->kernel[0],
-		     rd->kernel[1], rd->kernel[2], ncaps, caps ?: "null", conf->file, id, nown);
+		     rd->kernel[1], rd->kernel[2], ncaps, caps ?: "null", conf->file, conf->native ? " native" : "", id,
+		     nown);
 	if (n < 0 || (size_t)n + nown > len) {
 		free(key);
 		return NULL;
@@ -151,7 +159,8 @@ static bool entry_ok(const json_t *e)
 	json_array_foreach(w, i, x)
 		if (!json_is_string(x))
 			return false;
-	return true;
+	x = json_object_get(e, "crun_bpf");
+	return !x || json_is_string(x);
 }
 
 /* The merge made here: the container's profile and the node's, intersected. */
@@ -176,6 +185,8 @@ static int make_merge(struct rule_ctx *ctx, const struct seccomp_conf *conf, str
 		r = json_text_load(text, len, conf->file, &node, ctx->err);
 	if (r >= 0)
 		r = sc_profile_parse(node, SC_SRC_NODE, rd, &nat, &b, ctx->err);
+	if (r >= 0 && conf->native)
+		b.arches = 1u << sc_arch_native();
 	if (r >= 0)
 		r = sc_profile_intersect(&a, &b, 1u << sc_arch_native(), rd->warnings, &m->res, ctx->err);
 	if (r >= 0) {
@@ -191,24 +202,27 @@ static int make_merge(struct rule_ctx *ctx, const struct seccomp_conf *conf, str
 	return r;
 }
 
-/* libseccomp must compile the merged filter before it is used or remembered. */
-static int check_and_remember(struct rule_ctx *ctx, struct merged *m, const char *file, const char *key, size_t klen)
+/*
+ * libseccomp must compile the merged filter before it is used or remembered:
+ * compiled as crun compiles it, whose BPF the entry keeps for crun (crun_bpf).
+ */
+static int check_and_remember(struct rule_ctx *ctx, struct merged *m, const char *key, size_t klen)
 {
-	char what[4400];
+	cleanup_free char *bpf = NULL, *text = NULL;
+	size_t len;
 	int r;
 
 	if (m->checked)
 		return 0;
-	snprintf(what, sizeof(what), "%s: linux.seccomp merged with %s", ctx->source, file);
-	r = sc_lsc_compile(&m->res, what, ctx->err);
-	if (r >= 0 && key) {
-		cleanup_free char *text = NULL;
-		size_t len;
-
-		if (json_text_dump(m->out, &text, &len, &(struct cd_error){ 0 }) >= 0)
-			sc_cache_put(ctx->cache_dir, key, klen, m->entry, text, len);
-	}
-	return r;
+	r = sc_crun_bpf(m->out, &bpf, &len, ctx->err);
+	if (r < 0)
+		return cd_err_prefix(ctx->err, "%s: linux.seccomp merged with the node's: ", ctx->source);
+	if (json_object_set_new(m->entry, "crun_bpf", json_stringn(bpf, len)) < 0)
+		return cd_err(ctx->err, ENOMEM, "out of memory");
+	m->checked = true;
+	if (key && json_text_dump(m->out, &text, &len, &(struct cd_error){ 0 }) >= 0)
+		sc_cache_put(ctx->cache_dir, key, klen, m->entry, text, len);
+	return 0;
 }
 
 static int install(struct rule_ctx *ctx, const struct seccomp_conf *conf, struct merged *m, bool present,
@@ -225,7 +239,7 @@ static int install(struct rule_ctx *ctx, const struct seccomp_conf *conf, struct
 				       : "intersected with the node's (per syscall the stricter action)",
 			  conf->file))
 		return 0;
-	r = check_and_remember(ctx, m, conf->file, key, klen);
+	r = check_and_remember(ctx, m, key, klen);
 	if (r < 0)
 		return r;
 	linux_obj = rule_ensure_object(ctx, ctx->spec, "linux", "linux");
@@ -234,6 +248,54 @@ static int install(struct rule_ctx *ctx, const struct seccomp_conf *conf, struct
 	/* from the cache, the text it was written as: parsed only to be written again otherwise */
 	out = m->out ? json_incref(m->out) : json_text_raw(m->cached.out, m->cached.out_len);
 	return json_object_set_new(linux_obj, "seccomp", out) < 0 ? cd_err(ctx->err, ENOMEM, "out of memory") : 0;
+}
+
+/*
+ * crun: the merged filter as the BPF crun would build from it, in its
+ * run.oci.seccomp_bpf_data annotation, so that crun does not compile it on
+ * every start. Made once per merge and kept in its cache entry.
+ */
+static int crun_bpf(struct rule_ctx *ctx, struct merged *m, const char *key, size_t klen)
+{
+	const char *b64;
+	json_t *ann;
+	int r = 0;
+
+	/* a merge made here and not installed (the container's own profile is the result) */
+	if (m->out)
+		r = check_and_remember(ctx, m, key, klen);
+	b64 = json_string_value(json_object_get(m->entry, "crun_bpf"));
+	if (r < 0 || !b64)
+		return r < 0 ? r : cd_err(ctx->err, EINVAL, "%s: seccomp cache entry without its BPF", ctx->source);
+	ann = rule_ensure_object(ctx, ctx->spec, "annotations", "annotations");
+	if (!ann)
+		return -EINVAL;
+	if (!strcmp(json_string_value(json_object_get(ann, SC_CRUN_ANNOTATION)) ?: "", b64))
+		return 0;
+	ctx->changed = true;
+	return json_object_set_new(ann, SC_CRUN_ANNOTATION, json_string(b64)) < 0
+		   ? cd_err(ctx->err, ENOMEM, "out of memory")
+		   : 0;
+}
+
+/*
+ * crun installs a run.oci.seccomp_bpf_data annotation's BPF in place of
+ * linux.seccomp, whatever that says: one the container brings is no filter
+ * this rule judged (the annotations rule may be off).
+ */
+static void foreign_bpf(struct rule_ctx *ctx)
+{
+	json_t *ann = json_object_get(ctx->spec, "annotations");
+	json_t *v = json_object_get(ann, SC_CRUN_ANNOTATION);
+	const char *field = "annotations." SC_CRUN_ANNOTATION;
+
+	if (!v)
+		return;
+	if (ctx->mode == MODE_DENY)
+		rule_unfixable(ctx, field, NULL, "crun installs this BPF in place of linux.seccomp");
+	else if (rule_finding(ctx, field, json_string("(BPF)"), NULL,
+			      "removed: crun installs this BPF in place of linux.seccomp"))
+		json_object_del(ann, SC_CRUN_ANNOTATION);
 }
 
 static int merge(struct rule_ctx *ctx, const struct seccomp_conf *conf, const json_t *sec)
@@ -256,7 +318,9 @@ static int merge(struct rule_ctx *ctx, const struct seccomp_conf *conf, const js
 	 * entry is stored under an identity no later stat will show.)
 	 */
 	key = ctx->cache_dir && fs_settled(&conf->st) ? merge_key(conf, &rd, sec, &klen, &nown) : NULL;
-	if (key && sc_cache_get(ctx->cache_dir, key, klen, &m.cached) && entry_ok(m.cached.meta)) {
+	/* an entry is stored with the filter's BPF, once libseccomp compiled it */
+	if (key && sc_cache_get(ctx->cache_dir, key, klen, &m.cached) && entry_ok(m.cached.meta) &&
+	    json_object_get(m.cached.meta, "crun_bpf")) {
 		m.entry = json_incref(m.cached.meta);
 		m.checked = true;
 	} else if (sc_cache_entry_free(&m.cached), (r = make_merge(ctx, conf, &rd, sec, &m)) < 0) {
@@ -269,6 +333,8 @@ static int merge(struct rule_ctx *ctx, const struct seccomp_conf *conf, const js
 			     : nown == m.cached.out_len && !memcmp(key + klen - nown, m.cached.out, nown));
 	if (!same)
 		r = install(ctx, conf, &m, sec && !json_is_null(sec), key, klen);
+	if (r >= 0 && ctx->crun && ctx->mode == MODE_ENFORCE)
+		r = crun_bpf(ctx, &m, key, klen);
 out:
 	json_decref(m.entry);
 	json_decref(m.out);
@@ -287,6 +353,7 @@ static int apply(struct rule_ctx *ctx, const void *cv)
 
 	if (linux_obj && !json_is_object(linux_obj))
 		return rule_bad_field(ctx, "linux", "must be an object, not %s", jget_type_name(linux_obj));
+	foreign_bpf(ctx);
 	if (ctx->mode != MODE_DENY)
 		return merge(ctx, cv, sec);
 	if (!sec || json_is_null(sec))

@@ -15,7 +15,7 @@
 #include "fsutil.h"
 #include "json_text.h"
 
-#define MAGIC	    "clampdown-seccomp-merge 3\n"
+#define MAGIC	    "clampdown-seccomp-merge 4\n"
 #define MAX_ENTRY   (8u << 20)
 #define MAX_ENTRIES 256 /* then the oldest goes: the cache stays a few MB on its tmpfs */
 

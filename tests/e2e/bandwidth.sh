@@ -180,9 +180,18 @@ expect_match "pod: runc shows the hook's reason" "$(cat "$b.err" "$WORK/runc.log
 "$RUNC" --root "$ROOTS/runc" delete -f pod2 >/dev/null 2>&1
 ip netns del "$NS"
 
-# a namespace with nothing but lo: no shaping, and the decision log says so
-b="$WORK/lonely"
+# a namespace the runtime creates, no hook before clampdown's: only lo can be there when the hook
+# would run, so there is no hook (the runtime's fork, exec and wait saved)
+b="$WORK/fresh"
 make_bundle "$b" "$WORK/rootfs" 'true'
+(cd "$b" && "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$ROOTS/runc" create fresh </dev/null >/dev/null 2>&1)
+check "new namespace without hooks: created" test $? -eq 0
+expect_eq "new namespace without hooks: no hook written" "$(jq -c '.hooks // {}' "$b/config.json")" "{}"
+"$RUNC" --root "$ROOTS/runc" delete -f fresh >/dev/null 2>&1
+
+# a prestart hook that moves nothing in: the hook runs, finds lo only, and the decision log says so
+b="$WORK/lonely"
+make_bundle "$b" "$WORK/rootfs" 'true' '.hooks.prestart=[{"path":"/bin/true"}]'
 (cd "$b" && "$CLAMPDOWN" --clampdown-config="$WORK/runc.json" --root "$ROOTS/runc" run lonely </dev/null >/dev/null 2>&1)
 check "lo only: the container runs" test $? -eq 0
 expect_eq "lo only: logged as unshaped" \

@@ -22,7 +22,8 @@ for i in $(seq "$N"); do
 	make_bundle "$WORK/b$i" "$WORK/rootfs" "$PROBE" \
 		".process.capabilities = {bounding: $ALL_CAPS, effective: $ALL_CAPS, permitted: $ALL_CAPS} |
 		 .process.env += [range(200) | \"PAD_\\(.)=\\(. * 1000)\"] | .mounts += [range(40) | {destination: \"/m\\(.)\",
-		 type: \"bind\", source: \"$WORK/empty\", options: [\"bind\", \"rw\"]}]"
+		 type: \"bind\", source: \"$WORK/empty\", options: [\"bind\", \"rw\"]}] |
+		 .hooks.prestart = [{path: \"/bin/true\"}]"
 done
 
 for i in $(seq "$N"); do
@@ -42,7 +43,8 @@ for i in $(seq "$N"); do
 	fi
 done
 expect_eq "all $N containers ran hardened (non-root, CapEff, no_new_privs, read-only root)" "$bad" "0"
-# two decisions per container: its run (the rewrite) and the bandwidth hook's
+# two decisions per container: its run (the rewrite) and the bandwidth hook's (which runs after the
+# prestart hook, as Docker's network setup does)
 expect_eq "the decision log has $((2 * N)) lines, two per container" "$(wc -l <"$LOG")" "$((2 * N))"
 expect_eq "each one a whole JSON object" "$(jq -R 'fromjson? | objects' "$LOG" | jq -s length)" "$((2 * N))"
 expect_eq "one run decision per container, none twice" \

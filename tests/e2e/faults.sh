@@ -114,9 +114,11 @@ node_config "$WORK/self.json" "$CLAMPDOWN" "$TOP/profiles" "$LOG"
 refused "runtime is clampdown itself" "$WORK/b" "$WORK/self.json" \
 	"is clampdown itself; point it at the real runc or crun"
 
-# clampdown installed without its hook binary: a container to shape is refused, not left to fail in runc
-mkdir -p "$WORK/lonely" && cp "$CLAMPDOWN" "$WORK/lonely/"
-CLAMPDOWN="$WORK/lonely/$(basename "$CLAMPDOWN")" refused "clampdown-hook missing beside clampdown" "$WORK/b" \
+# clampdown installed without its hook binary: a container to shape (a prestart hook sets up its
+# network, as Docker's does) is refused, not left to fail in runc
+mkdir -p "$WORK/lonely" "$WORK/bnet" && cp "$CLAMPDOWN" "$WORK/lonely/"
+jq '.hooks.prestart = [{path: "/bin/true"}]' "$WORK/b/config.json" >"$WORK/bnet/config.json"
+CLAMPDOWN="$WORK/lonely/$(basename "$CLAMPDOWN")" refused "clampdown-hook missing beside clampdown" "$WORK/bnet" \
 	"$WORK/node.json" "bandwidth: cannot run the hook $WORK/lonely/clampdown-hook \\(install it beside clampdown: make install\\): No such file"
 
 summary faults

@@ -42,9 +42,9 @@ for rt in "$RUNC" "$CRUN"; do
 		expect_line "$name: $allowed runs" "$out" "$allowed=ok"
 	done
 	expect_line "$name: sh, ls, cat and sleep work" "$out" "work=ok"
-	expect_eq "$name: the default profile went into config.json" \
+	expect_eq "$name: the default profile went into config.json, native ABI only (restricted)" \
 		"$(jq -r '.linux.seccomp.defaultAction + " " + (.linux.seccomp.architectures | sort | join(","))' "$b/config.json")" \
-		"SCMP_ACT_ERRNO SCMP_ARCH_X32,SCMP_ARCH_X86,SCMP_ARCH_X86_64"
+		"SCMP_ACT_ERRNO SCMP_ARCH_X86_64"
 done
 check "the finding is in the decision log" jq_ok "$LOG" -s \
 	'map(select(.id=="s-runc") | .findings[] | select(.rule=="seccomp" and .before=="none")) | length == 1'
@@ -163,6 +163,95 @@ run s-typo "$WORK/typo.json" "$b"
 expect_match "a typo is refused with file, field and name" "$(cat "$b.err")" \
 	'seccomp/typo.json: syscalls\[0\].names: "wirte" is not a syscall libseccomp'
 check "and config.json is untouched" jq_ok "$b/config.json" '.linux.seccomp == null'
+
+# the ABIs: restricted filters the native one only, so a 32-bit call (int 0x80) or an x32 one is
+# the bad-arch action (the thread killed, SIGSYS) in both runtimes; baseline keeps Docker's three
+# (i386 getpid runs; x32 passes the filter to a kernel built without x32: ENOSYS)
+ABI='for c in i386_getpid x32_getpid; do sysprobe $c >/dev/null; echo "$c=$?"; done; sysprobe i386_getpid'
+for rt in "$RUNC" "$CRUN"; do
+	name=$(basename "$rt")
+	for p in restricted baseline; do
+		node_config "$WORK/abi-$name-$p.json" "$rt" "$WORK/profiles" "$LOG" ".default_profile=\"$p\""
+		b="$WORK/abi-$name-$p"
+		make_bundle "$b" "$WORK/rootfs" "$ABI"
+		run "s-abi-$name-$p" "$WORK/abi-$name-$p.json" "$b"
+		out=$(cat "$b.out")
+		if [ $p = restricted ]; then
+			expect_eq "$name, $p: i386 and x32 calls killed (SIGSYS)" "$(echo "$out" | head -2 | tr '\n' ' ')" \
+				"i386_getpid=159 x32_getpid=159 "
+		else
+			expect_eq "$name, $p: an i386 call runs, an x32 one reaches the kernel" "$(echo "$out" | tr '\n' ' ')" \
+				"i386_getpid=0 x32_getpid=0 ok "
+		fi
+	done
+done
+b="$WORK/abi-$(basename "$CRUN")-restricted"
+check "crun: the filter is handed over as BPF (run.oci.seccomp_bpf_data)" \
+	jq_ok "$b/config.json" '.annotations["run.oci.seccomp_bpf_data"] | length > 100'
+check "runc: no BPF annotation" jq_ok "$WORK/abi-$(basename "$RUNC")-restricted/config.json" \
+	'.annotations["run.oci.seccomp_bpf_data"] == null'
+
+# crun installs the annotation's BPF in place of compiling linux.seccomp: it must be the program crun
+# would have built. The kernel's copy of the filter (PTRACE_SECCOMP_GET_FILTER) under crun given the
+# annotation, and under crun given the same config.json without it, for each shipped profile with
+# no profile of the container's own and with Docker's
+cc -O2 -o "$WORK/bpfdump" "$TOP/tests/e2e/bpfdump.c"
+jq .linux.seccomp "$TOP/bench/docker-config.json" >"$WORK/docker-seccomp.json"
+filter_of() { # filter_of ID BUNDLE: the filters the container's process runs under
+	"$CRUN" --root "$ROOTS/bpf" run -d --bundle "$2" "$1" >/dev/null 2>&1 &&
+		"$WORK/bpfdump" "$("$CRUN" --root "$ROOTS/bpf" state "$1" | jq .pid)"
+	"$CRUN" --root "$ROOTS/bpf" delete -f "$1" >/dev/null 2>&1
+}
+for p in restricted baseline audit; do
+	for own in none docker; do
+		node_config "$WORK/bpf-$p.json" "$CRUN" "$WORK/profiles" "$LOG" ".default_profile=\"$p\""
+		b="$WORK/bpf-$p-$own"
+		make_bundle "$b" "$WORK/rootfs" 'sleep 30'
+		if [ $own = docker ]; then
+			jq --slurpfile s "$WORK/docker-seccomp.json" '.linux.seccomp=$s[0]' "$b/config.json" >"$b/c" &&
+				mv "$b/c" "$b/config.json"
+		fi
+		(cd "$b" && "$CLAMPDOWN" --clampdown-config="$WORK/bpf-$p.json" --root "$ROOTS/bpf" create "bpf-$p-$own" \
+			</dev/null >/dev/null 2>&1)
+		"$CRUN" --root "$ROOTS/bpf" delete -f "bpf-$p-$own" >/dev/null 2>&1
+		mkdir -p "$b-direct" && jq 'del(.annotations["run.oci.seccomp_bpf_data"])' "$b/config.json" >"$b-direct/config.json"
+		with=$(filter_of "bw-$p-$own" "$b")
+		without=$(filter_of "bo-$p-$own" "$b-direct")
+		if [ $p = audit ]; then
+			expect_eq "$p, container's own seccomp $own: audit hands over no BPF" \
+				"$(jq -r '.annotations["run.oci.seccomp_bpf_data"] // "none"' "$b/config.json")" "none"
+			continue
+		fi
+		check "$p, container's own seccomp $own: a filter was loaded (${with%% *} instructions)" test -n "$with"
+		expect_eq "$p, container's own seccomp $own: crun loads the same program from the BPF as it compiles" \
+			"$with" "$without"
+	done
+done
+
+# a run.oci.seccomp_bpf_data of the container's own would replace the filter in crun: with the
+# annotations rule off, the seccomp rule removes it (enforce) or refuses it (deny)
+jq '.name="noann" | .rules.annotations.mode="off"' "$TOP/profiles/restricted.json" >"$WORK/profiles/noann.json"
+jq '.name="noanndeny" | .rules.annotations.mode="off" | .rules.seccomp.mode="deny"' "$TOP/profiles/restricted.json" \
+	>"$WORK/profiles/noanndeny.json"
+node_config "$WORK/noann-runc.json" "$RUNC" "$WORK/profiles" "$LOG" '.default_profile="noann"'
+node_config "$WORK/noanndeny.json" "$CRUN" "$WORK/profiles" "$LOG" '.default_profile="noanndeny"'
+allow_all=$(printf '\x06\x00\x00\x00\x00\x00\xff\x7f' | base64) # ret SECCOMP_RET_ALLOW
+b="$WORK/ownbpf"
+make_bundle "$b" "$WORK/rootfs" 'sysprobe mount' ".annotations={\"run.oci.seccomp_bpf_data\":\"$allow_all\"}"
+run s-ownbpf "$WORK/noann-runc.json" "$b"
+expect_eq "runc: a container's own BPF annotation removed" \
+	"$(jq -r '.annotations["run.oci.seccomp_bpf_data"] // "none"' "$b/config.json")" "none"
+b="$WORK/ownbpf-crun"
+make_bundle "$b" "$WORK/rootfs" 'sysprobe mount' ".annotations={\"run.oci.seccomp_bpf_data\":\"$allow_all\"}"
+node_config "$WORK/noann-crun.json" "$CRUN" "$WORK/profiles" "$LOG" '.default_profile="noann"'
+run s-ownbpf-crun "$WORK/noann-crun.json" "$b"
+expect_eq "crun: a container's own BPF annotation replaced by the merged filter's (mount still EPERM)" \
+	"$(cat "$b.out")" "EPERM"
+b="$WORK/ownbpf-deny"
+make_bundle "$b" "$WORK/rootfs" 'sysprobe mount' ".annotations={\"run.oci.seccomp_bpf_data\":\"$allow_all\"}"
+run s-ownbpf-deny "$WORK/noanndeny.json" "$b"
+expect_match "deny: a container's own BPF annotation refused" "$(cat "$b.err")" \
+	'annotations.run.oci.seccomp_bpf_data.*crun installs this BPF in place of linux.seccomp'
 
 restore_cgroups
 summary seccomp

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,24 @@ static long unixpair(void)
 	return 0;
 }
 
+#ifdef __x86_64__
+/* getpid through the i386 ABI (int 0x80: audit arch I386) and the x32 one (the x32 bit set) */
+static long abi_getpid(bool i386)
+{
+	long r;
+
+	if (i386)
+		__asm__ volatile("int $0x80" : "=a"(r) : "a"(20L) : "memory");
+	else
+		__asm__ volatile("syscall" : "=a"(r) : "a"(39L | 0x40000000L) : "rcx", "r11", "memory");
+	if (r < 0 && r > -4096) {
+		errno = (int)-r;
+		return -1;
+	}
+	return 0;
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	unsigned long arg = argc > 2 ? strtoul(argv[2], NULL, 0) : 0;
@@ -88,6 +107,12 @@ int main(int argc, char **argv)
 		r = loopback();
 	else if (!strcmp(c, "unixpair"))
 		r = unixpair();
+#ifdef __x86_64__
+	else if (!strcmp(c, "i386_getpid"))
+		r = abi_getpid(true);
+	else if (!strcmp(c, "x32_getpid"))
+		r = abi_getpid(false);
+#endif
 	else {
 		fprintf(stderr, "sysprobe: unknown call %s\n", c);
 		return 2;

@@ -513,7 +513,8 @@ START_TEST(rule_deny)
 	/* within the ceiling: the hook is added, nothing refused */
 	apply(P(BW("deny")),
 	      "{\"process\":{\"args\":[\"sh\"]},\"annotations\":{\"kubernetes.io/egress-bandwidth\":\"10M\"},"
-	      "\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}",
+	      "\"hooks\":{\"prestart\":[{\"path\":\"/usr/bin/"
+	      "true\"}]},\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}",
 	      &r);
 	ck_assert_int_eq(r.rc, 0);
 	ck_assert_msg(!r.denied, "%s", r.deny);
@@ -531,13 +532,47 @@ START_TEST(rule_deny)
 }
 END_TEST
 
+/*
+ * A network namespace the runtime creates, with no hook before clampdown's to
+ * move an interface in, has only its loopback when the hook would run: no
+ * hook (the runtime's fork, exec and wait saved), in every mode.
+ */
+START_TEST(rule_no_hook_for_a_new_namespace_without_hooks)
+{
+	static const char *const modes[] = { "\"bandwidth\":{\"mode\":\"enforce\",\"egress\":\"1mbit\"}",
+					     "\"bandwidth\":{\"mode\":\"deny\",\"egress\":\"1mbit\"}" };
+	struct result r;
+
+	for (size_t i = 0; i < 2; i++) {
+		char profile[1024];
+
+		snprintf(profile, sizeof(profile), P("%s"), modes[i]);
+		apply(profile, "{\"process\":{\"args\":[\"sh\"]},\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}",
+		      &r);
+		ck_assert_int_eq(r.rc, 0);
+		ck_assert(!r.denied && !r.changed);
+		ck_assert_ptr_null(at(r.spec, "hooks"));
+		done(&r);
+		/* a createRuntime hook of the container's own may move one in: shaped */
+		apply(profile,
+		      "{\"process\":{\"args\":[\"sh\"]},\"hooks\":{\"createRuntime\":[{\"path\":\"/usr/bin/true\"}]},"
+		      "\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}",
+		      &r);
+		ck_assert_uint_eq(json_array_size(at(r.spec, "hooks.createRuntime")), 2);
+		done(&r);
+		/* a namespace of its own by path (a pod's, made by CNI): tests/e2e/bandwidth.sh */
+	}
+}
+END_TEST
+
 START_TEST(rule_warns_net_admin)
 {
 	struct result r;
 
 	apply(P(BW("enforce")),
 	      "{\"process\":{\"args\":[\"sh\"],\"capabilities\":{\"ambient\":[\"CAP_NET_ADMIN\"]}},"
-	      "\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}",
+	      "\"hooks\":{\"prestart\":[{\"path\":\"/usr/bin/"
+	      "true\"}]},\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}",
 	      &r);
 	ck_assert_int_eq(r.rc, 0);
 	ck_assert(has_finding(r.findings, "CAP_NET_ADMIN", "warning"));
@@ -586,6 +621,7 @@ int main(void)
 	tcase_add_test(tc, rule_audit_and_bad_input);
 	tcase_add_test(tc, rule_deny);
 	tcase_add_test(tc, rule_warns_net_admin);
+	tcase_add_test(tc, rule_no_hook_for_a_new_namespace_without_hooks);
 	tcase_add_test(tc, rule_hook_missing);
 	tcase_add_checked_fixture(tc, install_setup, install_teardown);
 	suite_add_tcase(s, tc);

@@ -133,6 +133,8 @@ START_TEST(profile_bad)
 		{ P("\"seccomp\":{\"mode\":\"enforce\",\"profile\":\"missing.json\"}"),
 		  "rules.seccomp.profile: missing.json" },
 		{ P("\"seccomp\":{\"mode\":\"enforce\",\"filter\":\"x\"}"), "rules.seccomp.filter: unknown key" },
+		{ P("\"seccomp\":{\"mode\":\"enforce\",\"architectures\":\"all\"}"),
+		  "rules.seccomp.architectures: \"all\" is neither \"profile\" nor \"native\"" },
 		{ P("\"user\":{\"mode\":\"enforced\",\"uid\":1}"), "rules.user.mode" },
 		{ P("\"user\":{\"uid\":1}"), "rules.user.mode: required" },
 		{ P("\"user\":{\"mode\":\"enforce\",\"uid\":0}"), "rules.user.uid: 0 is out of range" },

@@ -319,6 +319,29 @@ START_TEST(alias_holding_a_sensitive_path)
 }
 END_TEST
 
+/* A sensitive path not there yet is held by whatever holds its deepest existing ancestor, directly or by alias. */
+START_TEST(a_sensitive_path_not_there_yet)
+{
+	char extra[4300];
+	struct result r;
+
+	private_ns();
+	mkdirs("run/other");
+	mkdirs("alias");
+	bind_at(at_t("run"), "alias");
+	snprintf(extra, sizeof(extra), ",\"%s\"", at_t("run/engine/sock"));
+	refused_everywhere(extra, at_t("run"), "[\"bind\"]", "not there yet");
+	refused_everywhere(extra, at_t("alias"), "[\"bind\"]", "holds");
+	/* a sibling below the ancestor holds nothing sensitive */
+	bind_case("enforce", extra, at_t("run/other"), "[\"bind\"]", &r);
+	ck_assert_msg(r.rc == 0 && nmounts(&r) == 1, "%s", reason0(&r));
+	done(&r);
+	bind_case("enforce", extra, at_t("alias/other"), "[\"bind\"]", &r);
+	ck_assert_msg(r.rc == 0 && nmounts(&r) == 1, "%s", reason0(&r));
+	done(&r);
+}
+END_TEST
+
 START_TEST(hard_link_of_a_sensitive_file)
 {
 	char extra[4300];
@@ -924,6 +947,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, mountinfo_parsed_with_escapes_and_places);
 	tcase_add_test(tc, kernel_filesystems_named);
 	tcase_add_test(tc, trusted_paths);
+	tcase_add_test(tc, a_sensitive_path_not_there_yet);
 	tcase_add_test(tc, host_open_follows_links_and_names_the_object);
 	tcase_add_test(tc, alias_of_root_is_root);
 	tcase_add_test(tc, alias_below_a_sensitive_path);

@@ -74,7 +74,8 @@ static const struct hostile cases[] = {
 	{ "bind of /", MOUNTS_RULE, BIND("/"), NULL, "\"/host\"", false },
 	{ "bind of /etc/../etc", MOUNTS_RULE, BIND("/etc/../etc"), NULL, "\"/host\"", false },
 	{ "bind of /etc/ssl (under /etc)", MOUNTS_RULE, BIND("/etc/ssl"), NULL, "\"/host\"", false },
-	{ "bind of /run (holds /run/containerd)", MOUNTS_RULE, BIND("/run"), NULL, "\"/host\"", false },
+	{ "bind of /run (holds /run/containerd, there or not yet)", MOUNTS_RULE, BIND("/run"), NULL, "\"/host\"",
+	  false },
 	{ "bind of /proc/self/root", MOUNTS_RULE, BIND("/proc/self/root"), NULL, "\"/host\"", false },
 	{ "bind by option with type none", MOUNTS_RULE,
 	  "{\"process\":{},\"mounts\":[{\"destination\":\"/host\",\"type\":\"none\",\"source\":\"/"

@@ -1,5 +1,6 @@
 #include "sc_cache.h"
 /* Seccomp: condition sets, Docker rendering, intersection, and the compiled filter run in a BPF simulator. */
+#include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
@@ -8,6 +9,7 @@
 
 #include "json_text.h"
 #include "sc_cond.h"
+#include "sc_crun.h"
 #include "sc_lsc.h"
 #include "sc_profile.h"
 #include "unit.h"
@@ -533,6 +535,79 @@ START_TEST(default_filter)
 }
 END_TEST
 
+/* base64 back to instructions: what crun's run.oci.seccomp_bpf_data decoder does */
+static struct filter unbase64(const char *s, size_t len)
+{
+	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned char *out = malloc(len / 4 * 3);
+	size_t n = 0;
+
+	ck_assert_uint_eq(len % 4, 0);
+	for (size_t i = 0; i < len; i += 4) {
+		uint32_t v = 0;
+
+		for (int k = 0; k < 4; k++)
+			v = v << 6 | (s[i + k] == '=' ? 0 : (uint32_t)(strchr(abc, s[i + k]) - abc));
+		out[n++] = (unsigned char)(v >> 16);
+		if (s[i + 2] != '=')
+			out[n++] = (unsigned char)(v >> 8);
+		if (s[i + 3] != '=')
+			out[n++] = (unsigned char)v;
+	}
+	ck_assert_uint_eq(n % sizeof(struct sock_filter), 0);
+	return (struct filter){ (struct sock_filter *)out, n / sizeof(struct sock_filter) };
+}
+
+/* The node's profile as crun's BPF: one ABI or all three, each filtering as the profile says. */
+START_TEST(crun_bpf_of_the_default)
+{
+	struct filter f = load_default(), nat;
+	const uint32_t x64 = SCMP_ARCH_X86_64, x86 = SCMP_ARCH_X86, x32 = SCMP_ARCH_X32;
+	struct seccomp_data d;
+	struct cd_error err = { 0 };
+	json_t *j;
+	char *b64;
+	size_t len;
+	int fd;
+
+	free(f.f);
+	fd = open("profiles/seccomp/default.json", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	j = json_loadfd(fd, 0, NULL);
+	close(fd);
+	ck_assert_ptr_nonnull(j);
+	/* Docker's format to OCI's, as the merge writes it: the native ABI alone, then all three */
+	json_object_del(j, "archMap");
+	json_object_set_new(j, "architectures", json_pack("[s]", "SCMP_ARCH_X86_64"));
+	ck_assert_msg(sc_crun_bpf(j, &b64, &len, &err) == 0, "%s", err.msg);
+	nat = unbase64(b64, len);
+	free(b64);
+	ck_assert_uint_eq(call(&nat, x64, "read", 0), SECCOMP_RET_ALLOW);
+	ck_assert_uint_eq(call(&nat, x64, "mount", 0), EPERM_RET);
+	/* the other ABIs: the bad-arch action, the thread killed */
+	ck_assert_uint_eq(call(&nat, x86, "read", 0), SECCOMP_RET_KILL_THREAD);
+	d = (struct seccomp_data){ .nr = 0x40000000 | (seccomp_syscall_resolve_name_arch(x32, "read") & 0xfff),
+				   .arch = x64 };
+	ck_assert_uint_eq(run_bpf(nat.f, nat.n, &d), SECCOMP_RET_KILL_THREAD);
+	json_object_set_new(j, "architectures",
+			    json_pack("[s,s,s]", "SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32"));
+	ck_assert_msg(sc_crun_bpf(j, &b64, &len, &err) == 0, "%s", err.msg);
+	f = unbase64(b64, len);
+	free(b64);
+	ck_assert_uint_gt(f.n, nat.n);
+	ck_assert_uint_eq(call(&f, x86, "read", 0), SECCOMP_RET_ALLOW);
+	ck_assert_uint_eq(call(&f, x86, "mount", 0), EPERM_RET);
+	ck_assert_uint_eq(run_bpf(f.f, f.n, &d), SECCOMP_RET_ALLOW);
+	/* an entry crun cannot read is an error naming it */
+	json_object_set_new(j, "defaultAction", json_string("SCMP_ACT_NOPE"));
+	ck_assert_int_lt(sc_crun_bpf(j, &b64, &len, &err), 0);
+	ck_assert_msg(strstr(err.msg, "defaultAction") != NULL, "%s", err.msg);
+	free(f.f);
+	free(nat.f);
+	json_decref(j);
+}
+END_TEST
+
 START_TEST(emit_roundtrip)
 {
 	struct sc_profile p, q;
@@ -716,6 +791,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, repeated_argument);
 	tcase_add_test(tc, intersect_arches_flags);
 	tcase_add_test(tc, default_filter);
+	tcase_add_test(tc, crun_bpf_of_the_default);
 	tcase_add_test(tc, emit_roundtrip);
 	tcase_add_test(tc, emit_many_actions);
 	tcase_add_test(tc, cache_exact_key_trusted_file);
