@@ -59,7 +59,7 @@ sample() {
 	shift 2
 	cp "$cfg" "$B/config.json"
 	t0=${EPOCHREALTIME/./}
-	"$@" >/dev/null 2>&1 || { echo "bench: $name failed: $*" >&2; exit 1; }
+	"$@" >/dev/null 2>"$WORK/sample.err" || { echo "bench: $name failed: $*: $(cat "$WORK/sample.err")" >&2; exit 1; }
 	echo $((${EPOCHREALTIME/./} - t0)) >>"$WORK/$name"
 }
 median_of() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
@@ -94,7 +94,8 @@ jq --slurpfile h "$WORK/hardened-crun.json" '.linux.seccomp=$h[0].linux.seccomp 
 jq --slurpfile h "$WORK/hardened.json" '.mounts=$h[0].mounts | .root.readonly=true |
 	.linux.maskedPaths=$h[0].linux.maskedPaths | .linux.readonlyPaths=$h[0].linux.readonlyPaths' "$T" >"$P-mounts.json"
 jq --slurpfile h "$WORK/hardened.json" '.process=$h[0].process | .linux.resources=$h[0].linux.resources' "$T" >"$P-proc.json"
-jq '.hooks.prestart=[{path: "/bin/true"}]' "$T" >"$P-net.json"
+# (a hook reads its state on stdin: crun fails the start when one exits before it has written it)
+jq '.hooks.prestart=[{path: "/bin/sh", args: ["sh", "-c", "cat >/dev/null"]}]' "$T" >"$P-net.json"
 harden "$WORK/true.json" "$P-net.json" "$WORK/hardened-net.json"
 jq --slurpfile h "$WORK/hardened-net.json" '.hooks=$h[0].hooks' "$P-net.json" >"$P-hook.json"
 jq -e '.hooks.createRuntime | length == 1' "$P-hook.json" >/dev/null
