@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "mounts.h"
 #include "pathutil.h"
@@ -77,12 +78,23 @@ static void identify(struct sens *s, const struct statx *stx)
  */
 static void ancestor(struct sens *s)
 {
-	char dir[4096];
+	char dir[4096], link[4096];
 	struct statx stx;
 	char *slash;
+	ssize_t n;
 
 	if (snprintf(dir, sizeof(dir), "%s", s->name) >= (int)sizeof(dir))
 		return;
+	/* a dangling link: the path is made where it leads (a few hops, as the kernel would follow) */
+	for (int hop = 0; hop < 8 && (n = readlink(dir, link, sizeof(link) - 1)) > 0; hop++) {
+		link[n] = '\0';
+		if (link[0] == '/')
+			snprintf(dir, sizeof(dir), "%s", link);
+		else if ((slash = strrchr(dir, '/')) && (size_t)(slash - dir) + 1 + (size_t)n < sizeof(dir))
+			memcpy(slash + 1, link, (size_t)n + 1);
+		else
+			return;
+	}
 	while ((slash = strrchr(dir, '/'))) {
 		slash[slash == dir] = '\0';
 		if (statx(AT_FDCWD, dir, 0, SENS_STATX, &stx) == 0 &&
@@ -368,7 +380,8 @@ bool host_judge_spelled(struct host_judge *j, const char *path, char *why, size_
 	if (resolve(j, &ignored) < 0)
 		return snprintf(why, cap, "cannot be judged: %s", ignored.msg), true;
 	for (size_t i = 0; i < j->n; i++) {
-		const char *rel = relation(path, canon(&j->s[i]));
+		struct sens *s = &j->s[i];
+		const char *rel = relation(path, s->absent ? s->name : canon(s));
 
 		if (rel)
 			return snprintf(why, cap, "%s %s", rel, j->s[i].name), true;
@@ -392,7 +405,7 @@ static int judge_mount(struct host_judge *j, const struct mnt_ent *e, char *why,
 		const char *rel;
 		int r = 0;
 
-		if (!s->exists || s->major != e->major || s->minor != e->minor)
+		if (!(s->exists || s->absent) || s->major != e->major || s->minor != e->minor)
 			continue;
 		canon(s);
 		if (!s->place)
@@ -400,6 +413,9 @@ static int judge_mount(struct host_judge *j, const struct mnt_ent *e, char *why,
 		if (r < 0)
 			return free(place), r;
 		rel = place_relation(s, place, s->place);
+		/* below the ancestor of a path not there is not inside that path */
+		if (s->absent && rel)
+			rel = strcmp(rel, "lies under") ? "holds" : NULL;
 		if (rel) {
 			snprintf(why, cap, "the mount below it at %s %s %s", e->point, rel, s->name);
 			return free(place), 1;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "rules.h"
+#include "sc_crun.h"
 
 static const struct interpreted {
 	const char *key; /* exact, or a prefix when it ends in '.' */
@@ -121,7 +122,9 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 		/* runc keeps annotations as "key=value" labels and splits at the first '=' */
 		if (strchr(key, '='))
 			what = "runc stores annotations as key=value labels: a key with '=' spells another key";
-		if (!what || (allowed(conf, key) && !strchr(key, '=')))
+		/* the seccomp rule's: it keeps the BPF it writes itself and removes or refuses any other */
+		if (!what || (allowed(conf, key) && !strchr(key, '=')) ||
+		    (ctx->seccomp_on && !strcmp(key, SC_CRUN_ANNOTATION)))
 			continue;
 		snprintf(field, sizeof(field), "annotations.%s", key);
 		if (rule_finding(ctx, field, json_incref(v), NULL, "%s", what))

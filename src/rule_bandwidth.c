@@ -98,7 +98,8 @@ static int own_netns(struct rule_ctx *ctx, bool *ret, bool *ret_new)
 	json_t *nss = json_object_get(json_object_get(ctx->spec, "linux"), "namespaces"), *e;
 	size_t i;
 
-	*ret = *ret_new = false;
+	*ret = false;
+	*ret_new = true;
 	json_array_foreach(nss, i, e) {
 		const char *path = json_string_value(json_object_get(e, "path"));
 		bool host = false;
@@ -110,7 +111,8 @@ static int own_netns(struct rule_ctx *ctx, bool *ret, bool *ret_new)
 		if (path && *path && (r = rule_is_host_ns(ctx, path, "net", &host)) < 0)
 			return r;
 		*ret = !host;
-		*ret_new = !path || !*path;
+		/* crun joins every entry with a path, whatever the order: any one is not a new namespace */
+		*ret_new &= !path || !*path;
 	}
 	return 0;
 }

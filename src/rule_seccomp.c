@@ -257,7 +257,7 @@ static int install(struct rule_ctx *ctx, const struct seccomp_conf *conf, struct
  */
 static int crun_bpf(struct rule_ctx *ctx, struct merged *m, const char *key, size_t klen)
 {
-	const char *b64;
+	const char *b64, *old;
 	json_t *ann;
 	int r = 0;
 
@@ -270,8 +270,13 @@ static int crun_bpf(struct rule_ctx *ctx, struct merged *m, const char *key, siz
 	ann = rule_ensure_object(ctx, ctx->spec, "annotations", "annotations");
 	if (!ann)
 		return -EINVAL;
-	if (!strcmp(json_string_value(json_object_get(ann, SC_CRUN_ANNOTATION)) ?: "", b64))
+	old = json_string_value(json_object_get(ann, SC_CRUN_ANNOTATION));
+	/* the one it wrote before (a bundle hardened again): kept as it is */
+	if (old && !strcmp(old, b64))
 		return 0;
+	if (old)
+		rule_finding(ctx, "annotations." SC_CRUN_ANNOTATION, json_string("(BPF)"), json_string("(BPF)"),
+			     "replaced by the merged filter's: crun installs this BPF in place of linux.seccomp");
 	ctx->changed = true;
 	return json_object_set_new(ann, SC_CRUN_ANNOTATION, json_string(b64)) < 0
 		   ? cd_err(ctx->err, ENOMEM, "out of memory")
@@ -289,10 +294,11 @@ static void foreign_bpf(struct rule_ctx *ctx)
 	json_t *v = json_object_get(ann, SC_CRUN_ANNOTATION);
 	const char *field = "annotations." SC_CRUN_ANNOTATION;
 
-	if (!v)
+	/* enforce with crun compares it with its own (crun_bpf) */
+	if (!v || (ctx->crun && ctx->mode == MODE_ENFORCE))
 		return;
 	if (ctx->mode == MODE_DENY)
-		rule_unfixable(ctx, field, NULL, "crun installs this BPF in place of linux.seccomp");
+		rule_unfixable(ctx, field, json_string("(BPF)"), "crun installs this BPF in place of linux.seccomp");
 	else if (rule_finding(ctx, field, json_string("(BPF)"), NULL,
 			      "removed: crun installs this BPF in place of linux.seccomp"))
 		json_object_del(ann, SC_CRUN_ANNOTATION);

@@ -253,5 +253,20 @@ run s-ownbpf-deny "$WORK/noanndeny.json" "$b"
 expect_match "deny: a container's own BPF annotation refused" "$(cat "$b.err")" \
 	'annotations.run.oci.seccomp_bpf_data.*crun installs this BPF in place of linux.seccomp'
 
+# a bundle clampdown hardened for crun, hardened again (a unit that runs one bundle twice): the BPF
+# it wrote is kept, with the annotations rule in deny mode too; nothing is refused or logged about it
+jq '.name="anndeny" | .rules.annotations.mode="deny"' "$TOP/profiles/restricted.json" >"$WORK/profiles/anndeny.json"
+node_config "$WORK/anndeny.json" "$CRUN" "$WORK/profiles" "$LOG" '.default_profile="anndeny"'
+b="$WORK/again"
+make_bundle "$b" "$WORK/rootfs" 'sysprobe mount'
+# (the second merge writes the first's comparisons in its canonical form, LT 38 as LE 37: the BPF
+# follows the linux.seccomp it is written with; from the third on the config stays byte for byte)
+for i in 1 2 3; do run "s-again$i" "$WORK/anndeny.json" "$b"; done
+expect_eq "hardened again for crun: runs, filtered (annotations in deny mode)" "$(cat "$b.out") $(cat "$b.err")" "EPERM "
+check "hardened again: the annotations rule leaves the BPF to the seccomp rule" jq_ok "$LOG" -s \
+	'map(select(.id=="s-again2" or .id=="s-again3") | .findings[] | select(.rule=="annotations")) | length == 0'
+check "hardened a third time: the BPF it wrote is kept, nothing logged about it" jq_ok "$LOG" -s \
+	'map(select(.id=="s-again3") | .findings[] | select(tostring | test("seccomp_bpf_data"))) | length == 0'
+
 restore_cgroups
 summary seccomp

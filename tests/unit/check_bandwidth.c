@@ -560,6 +560,14 @@ START_TEST(rule_no_hook_for_a_new_namespace_without_hooks)
 		      &r);
 		ck_assert_uint_eq(json_array_size(at(r.spec, "hooks.createRuntime")), 2);
 		done(&r);
+		/* crun joins every entry with a path whatever the order: a path anywhere is not a new namespace */
+		apply(profile,
+		      "{\"process\":{\"args\":[\"sh\"]},\"linux\":{\"namespaces\":[{\"type\":\"network\","
+		      "\"path\":\"/proc/self/ns/net\"},{\"type\":\"network\"}]}}",
+		      &r);
+		ck_assert_msg(r.rc == 0, "%s", r.err.msg);
+		ck_assert_uint_eq(json_array_size(at(r.spec, "hooks.createRuntime")), 1);
+		done(&r);
 		/* a namespace of its own by path (a pod's, made by CNI): tests/e2e/bandwidth.sh */
 	}
 }

@@ -339,6 +339,22 @@ START_TEST(a_sensitive_path_not_there_yet)
 	bind_case("enforce", extra, at_t("alias/other"), "[\"bind\"]", &r);
 	ck_assert_msg(r.rc == 0 && nmounts(&r) == 1, "%s", reason0(&r));
 	done(&r);
+	/* clampctl, judging by spelling: the path itself, not its ancestor */
+	ruletest_predicting = true;
+	bind_case("enforce", extra, at_t("run/engine/sock"), "[\"bind\"]", &r);
+	ck_assert_msg(r.rc == 0 && nmounts(&r) == 0 && strstr(reason0(&r), "is "), "%s", reason0(&r));
+	done(&r);
+	bind_case("enforce", extra, at_t("run/other/missing"), "[\"bind\"]", &r);
+	ruletest_predicting = false;
+	ck_assert_msg(r.rc == 0 && nmounts(&r) == 1, "%s", reason0(&r));
+	done(&r);
+	/* a recursive bind with the ancestor's filesystem mounted below it */
+	mkdirs("outer/inner");
+	bind_at(at_t("run"), "outer/inner");
+	bind_case("enforce", extra, at_t("outer"), "[\"rbind\"]", &r);
+	ck_assert_msg(r.rc == 0 && strstr(reason0(&r), "holds"), "%s", reason0(&r));
+	ck_assert_msg(!strstr(opts0(&r), "rbind"), "%s", opts0(&r));
+	done(&r);
 }
 END_TEST
 
