@@ -137,7 +137,8 @@ $(B)/clampctl-asan: $(CTL_OBJS) $(B)/libclampdown.a
 # libFuzzer harnesses (clang), each run FUZZ_SECONDS on a scratch copy of its seed corpus.
 FUZZ_SECONDS ?= 60
 FUZZERS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
-fuzz: deps
+# the fuzzers read the shipped profiles, seccomp/default.json included (made from its .in.json)
+fuzz: deps $(SECCOMP_DEFAULT)
 	$(MAKE) B=build-fuzz CC=clang \
 		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
 		build-fuzz/libclampdown.a
@@ -183,6 +184,9 @@ install: clampdown clampdown-hook clampctl $(SECCOMP_DEFAULT)
 	install -m 0644 $(SECCOMP_DEFAULT) $(DESTDIR)$(SYSCONFDIR)/clampdown/profiles/seccomp/
 	test -e $(DESTDIR)$(SYSCONFDIR)/clampdown/config.json || \
 		install -m 0644 profiles/config.json.example $(DESTDIR)$(SYSCONFDIR)/clampdown/config.json
+	# deploy/daemon.json's clampdown-audit runtime names this node config
+	test -e $(DESTDIR)$(SYSCONFDIR)/clampdown/audit.json || \
+		install -m 0644 deploy/audit.json $(DESTDIR)$(SYSCONFDIR)/clampdown/audit.json
 	install -m 0644 man/clampdown.8 man/clampctl.8 $(DESTDIR)$(MANDIR)/man8/
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 0644 completion/clampctl.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/clampctl
