@@ -36,7 +36,7 @@ struct rule_ctx {
 	struct runc_args *args;	  /* the command line, for rules that judge exec flags */
 	bool crun;		  /* crun: its exec, update and mount grammars differ from runc's */
 	bool predicting;	  /* clampctl: what clampdown would write; installed files are not looked for */
-	bool seccomp_on;	  /* the seccomp rule runs: it judges run.oci.seccomp_bpf_data */
+	bool seccomp_enforced;	  /* the seccomp rule enforces: it replaces or removes run.oci.seccomp_bpf_data */
 	json_t *findings;	  /* array, for the decision log */
 	bool changed;
 	bool denied;

@@ -202,7 +202,9 @@ static const struct rule_inst *instance(const struct profile *p, const struct ru
 /* Rules run in table order whatever order the profile lists them in. */
 int profile_apply(const struct profile *p, unsigned scope, struct rule_ctx *ctx)
 {
-	ctx->seccomp_on = instance(p, &rule_seccomp) != NULL;
+	const struct rule_inst *sc = instance(p, &rule_seccomp);
+
+	ctx->seccomp_enforced = sc && sc->mode == MODE_ENFORCE;
 	for (const struct rule_def *const *d = rules_table; *d; d++) {
 		const struct rule_inst *ri = instance(p, *d);
 		int r;

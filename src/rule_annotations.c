@@ -122,9 +122,9 @@ static int apply(struct rule_ctx *ctx, const void *conf)
 		/* runc keeps annotations as "key=value" labels and splits at the first '=' */
 		if (strchr(key, '='))
 			what = "runc stores annotations as key=value labels: a key with '=' spells another key";
-		/* the seccomp rule's: it keeps the BPF it writes itself and removes or refuses any other */
+		/* an enforcing seccomp rule keeps the BPF it wrote itself and replaces or removes any other */
 		if (!what || (allowed(conf, key) && !strchr(key, '=')) ||
-		    (ctx->seccomp_on && !strcmp(key, SC_CRUN_ANNOTATION)))
+		    (ctx->seccomp_enforced && !strcmp(key, SC_CRUN_ANNOTATION)))
 			continue;
 		snprintf(field, sizeof(field), "annotations.%s", key);
 		if (rule_finding(ctx, field, json_incref(v), NULL, "%s", what))

@@ -206,7 +206,7 @@ static int make_merge(struct rule_ctx *ctx, const struct seccomp_conf *conf, str
  * libseccomp must compile the merged filter before it is used or remembered:
  * compiled as crun compiles it, whose BPF the entry keeps for crun (crun_bpf).
  */
-static int check_and_remember(struct rule_ctx *ctx, struct merged *m, const char *key, size_t klen)
+static int check_and_remember(struct rule_ctx *ctx, struct merged *m, const char *file, const char *key, size_t klen)
 {
 	cleanup_free char *bpf = NULL, *text = NULL;
 	size_t len;
@@ -216,7 +216,7 @@ static int check_and_remember(struct rule_ctx *ctx, struct merged *m, const char
 		return 0;
 	r = sc_crun_bpf(m->out, &bpf, &len, ctx->err);
 	if (r < 0)
-		return cd_err_prefix(ctx->err, "%s: linux.seccomp merged with the node's: ", ctx->source);
+		return cd_err_prefix(ctx->err, "%s: linux.seccomp merged with %s: ", ctx->source, file);
 	if (json_object_set_new(m->entry, "crun_bpf", json_stringn(bpf, len)) < 0)
 		return cd_err(ctx->err, ENOMEM, "out of memory");
 	m->checked = true;
@@ -239,7 +239,7 @@ static int install(struct rule_ctx *ctx, const struct seccomp_conf *conf, struct
 				       : "intersected with the node's (per syscall the stricter action)",
 			  conf->file))
 		return 0;
-	r = check_and_remember(ctx, m, key, klen);
+	r = check_and_remember(ctx, m, conf->file, key, klen);
 	if (r < 0)
 		return r;
 	linux_obj = rule_ensure_object(ctx, ctx->spec, "linux", "linux");
@@ -255,7 +255,8 @@ static int install(struct rule_ctx *ctx, const struct seccomp_conf *conf, struct
  * run.oci.seccomp_bpf_data annotation, so that crun does not compile it on
  * every start. Made once per merge and kept in its cache entry.
  */
-static int crun_bpf(struct rule_ctx *ctx, struct merged *m, const char *key, size_t klen)
+static int crun_bpf(struct rule_ctx *ctx, const struct seccomp_conf *conf, struct merged *m, const char *key,
+		    size_t klen)
 {
 	const char *b64, *old;
 	json_t *ann;
@@ -263,7 +264,7 @@ static int crun_bpf(struct rule_ctx *ctx, struct merged *m, const char *key, siz
 
 	/* a merge made here and not installed (the container's own profile is the result) */
 	if (m->out)
-		r = check_and_remember(ctx, m, key, klen);
+		r = check_and_remember(ctx, m, conf->file, key, klen);
 	b64 = json_string_value(json_object_get(m->entry, "crun_bpf"));
 	if (r < 0 || !b64)
 		return r < 0 ? r : cd_err(ctx->err, EINVAL, "%s: seccomp cache entry without its BPF", ctx->source);
@@ -340,7 +341,7 @@ static int merge(struct rule_ctx *ctx, const struct seccomp_conf *conf, const js
 	if (!same)
 		r = install(ctx, conf, &m, sec && !json_is_null(sec), key, klen);
 	if (r >= 0 && ctx->crun && ctx->mode == MODE_ENFORCE)
-		r = crun_bpf(ctx, &m, key, klen);
+		r = crun_bpf(ctx, conf, &m, key, klen);
 out:
 	json_decref(m.entry);
 	json_decref(m.out);

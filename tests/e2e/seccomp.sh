@@ -253,6 +253,16 @@ run s-ownbpf-deny "$WORK/noanndeny.json" "$b"
 expect_match "deny: a container's own BPF annotation refused" "$(cat "$b.err")" \
 	'annotations.run.oci.seccomp_bpf_data.*crun installs this BPF in place of linux.seccomp'
 
+# seccomp in audit mode judges nothing: the annotations rule still removes a container's own BPF
+b="$WORK/ownbpf-audit"
+make_bundle "$b" "$WORK/rootfs" 'true' \
+	".annotations={\"io.clampdown.profile\":\"scaudit\",\"run.oci.seccomp_bpf_data\":\"$allow_all\"}"
+run s-ownbpf-audit "$WORK/modes.json" "$b"
+check "seccomp audit: the annotations rule removes a container's own BPF" jq_ok "$LOG" -s \
+	'map(select(.id=="s-ownbpf-audit") | .findings[] | select(.rule=="annotations" and .field=="annotations.run.oci.seccomp_bpf_data")) | length == 1'
+expect_eq "seccomp audit: and it is gone from config.json" \
+	"$(jq -r '.annotations["run.oci.seccomp_bpf_data"] // "none"' "$b/config.json")" "none"
+
 # a bundle clampdown hardened for crun, hardened again (a unit that runs one bundle twice): the BPF
 # it wrote is kept, with the annotations rule in deny mode too; nothing is refused or logged about it
 jq '.name="anndeny" | .rules.annotations.mode="deny"' "$TOP/profiles/restricted.json" >"$WORK/profiles/anndeny.json"
